@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { demoConfigText } from '../../scripts/lib/demo.js';
+import { renderSummary } from '../../scripts/lib/summary.js';
+import { validateConfig } from '../../scripts/lib/validate.js';
+import { ED25519 } from './fixtures/config/keys.js';
+
+describe('the embedded demo', () => {
+  it('validates and summarises as documented', () => {
+    const { model, problems } = validateConfig(demoConfigText(ED25519), '(embedded demo)');
+    expect(problems).toEqual([]);
+    expect(renderSummary(model!, '(embedded demo)')).toBe(
+      [
+        'config:  (embedded demo)',
+        'project: tunnelgate-demo',
+        'ports:   http 8080, https 8443, ssh 2222',
+        'acme:    pebble (https://pebble:14000/dir), renew 30 days before expiry',
+        'users:   demo (1 key)',
+        'routes:  ',
+        '  https://demo.localhost -> tunnel demo',
+      ].join('\n'),
+    );
+  });
+});

@@ -1,0 +1,21 @@
+import { defineConfig } from 'vitest/config';
+
+// Two tiers: `unit` is pure and needs nothing; `e2e` drives a real Docker engine and runs
+// its files one at a time because they share the engine (and the machine has 2 cores).
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 600_000,
+          hookTimeout: 900_000,
+          globalSetup: ['test/e2e/global-setup.ts'],
+        },
+      },
+    ],
+  },
+});
