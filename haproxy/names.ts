@@ -1,0 +1,34 @@
+/**
+ * Names and paths the HAProxy side derives from the model: backend names, page files and the
+ * default certificate. Shared by the cfg, crt-list and page renderers so they always agree.
+ */
+import { HAPROXY, certPath } from '../scripts/lib/layout.js';
+
+/**
+ * The certificate HAProxy presents when no SNI matches (and the only one with zero routes).
+ * The engine must always provide it (a self-signed placeholder whose names match no route);
+ * it is the first line of the crt-list, which makes it the bind's default certificate.
+ */
+export const DEFAULT_CERT = certPath('_default');
+
+/** Page answered with 404 for a Host that no route claims. `_` cannot start a DNS label, so no host collides. */
+export const UNKNOWN_HOST_PAGE = `${HAPROXY.pagesDir}/_404.html`;
+
+/** Backend that answers unknown hosts; no `be_` prefix, so it can never be mistaken for a route. */
+export const UNKNOWN_HOST_BACKEND = 'unknown_host';
+
+/** Backend that forwards HTTP-01 challenges to the renewer container. */
+export const ACME_BACKEND = 'acme';
+
+/**
+ * HAProxy proxy names accept letters, digits, `-`, `_`, `.` and `:`. Validated hosts only use
+ * letters, digits, `-` and `.`, so the name reads as the host; anything else becomes `_`.
+ */
+export function backendName(host: string): string {
+  return `be_${host.toLowerCase().replace(/[^a-z0-9._-]/g, '_')}`;
+}
+
+/** The 503 page of a tunnel route, shown while none of its sockets answers. */
+export function tunnelPagePath(host: string): string {
+  return `${HAPROXY.pagesDir}/${host.toLowerCase().replace(/[^a-z0-9._-]/g, '_')}.html`;
+}

@@ -1,0 +1,15 @@
+/**
+ * The model's routes in the one order every HAProxy file uses. The model arrives sorted, but the
+ * renderers sort again so their output never depends on how a caller built the model.
+ */
+import type { EdgeModel, RouteModel } from '../scripts/lib/model.js';
+
+/** Plain code-unit order, so output never depends on the machine's locale. */
+export function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Routes sorted by host (lower-cased, as HAProxy matches them). */
+export function sortedRoutes(model: EdgeModel): RouteModel[] {
+  return [...model.routes].sort((a, b) => compare(a.host.toLowerCase(), b.host.toLowerCase()));
+}

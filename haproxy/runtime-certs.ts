@@ -1,0 +1,117 @@
+/**
+ * Certificate updates without a reload, through the master CLI (`@1` = the current worker, at
+ * admin level, so no stats socket is needed). A transaction is `set` then `commit` (or `abort`);
+ * HAProxy holds one at a time, so callers serialize. Changes live in memory only: the same PEM
+ * must also be written to the certs volume, or the next reload brings the old one back.
+ * Commands are returned without their final newline (the transport adds it); a payload command
+ * ends with its last payload line's newline, so that final newline makes the empty line that
+ * ends the payload.
+ */
+import { cliArgument } from './runtime-api.js';
+
+/**
+ * `set ssl cert <path> <<` + payload. The payload ends at the first empty line, so blank lines
+ * inside the PEM (between blocks, trailing) are dropped; PEM parsing does not need them.
+ */
+export function setSslCertCommand(path: string, pem: string): string {
+  const body = pem.split(/\r?\n/).filter((l) => l.trim() !== '');
+  if (!body.some((l) => l.startsWith('-----BEGIN '))) throw new Error(`not a PEM for ${path}`);
+  return `@1 set ssl cert ${cliArgument(path)} <<\n${body.join('\n')}\n`;
+}
+
+/** Makes the pending transaction of `path` live for new handshakes. */
+export function commitSslCertCommand(path: string): string {
+  return `@1 commit ssl cert ${cliArgument(path)}`;
+}
+
+/** Drops the pending transaction of `path`; needed after a failed step, or the next `set` is refused. */
+export function abortSslCertCommand(path: string): string {
+  return `@1 abort ssl cert ${cliArgument(path)}`;
+}
+
+/** An empty certificate store for a path the config does not reference yet (a new host). */
+export function newSslCertCommand(path: string): string {
+  return `@1 new ssl cert ${cliArgument(path)}`;
+}
+
+/** Adds a committed certificate to the bind's crt-list, with `sni` as its only filter. */
+export function addCrtListCommand(crtList: string, path: string, sni: string): string {
+  return `@1 add ssl crt-list ${cliArgument(crtList)} <<\n${cliArgument(path)} ${cliArgument(sni)}\n`;
+}
+
+/** What HAProxy currently serves for `path` (the committed state, not a pending transaction). */
+export function showSslCertCommand(path: string): string {
+  return `@1 show ssl cert ${cliArgument(path)}`;
+}
+
+/** Outcome of a set/commit/abort/new/add command: `message` is HAProxy's text, for errors. */
+export interface CliOutcome {
+  ok: boolean;
+  message: string;
+}
+
+/**
+ * What success looks like for each command (HAProxy 3.0.11 answers, see test fixtures). Failures
+ * are many different texts ("Can't update …", "No ongoing transaction!", …), so match success.
+ */
+const SUCCESS = {
+  set: /^Transaction (created|updated) for certificate /m,
+  commit: /^Success!$/m,
+  abort: /^Transaction aborted for certificate /m,
+  new: /^New empty certificate store /m,
+  add: /^Success!$/m,
+} as const;
+
+/** Reads the answer to one certificate command. */
+export function parseSslCertOutcome(command: keyof typeof SUCCESS, answer: string): CliOutcome {
+  return { ok: SUCCESS[command].test(answer), message: answer.trim() };
+}
+
+/** The fields of `show ssl cert <path>` that renewal decisions need. */
+export interface SslCertInfo {
+  filename: string;
+  serial: string;
+  notBefore: Date;
+  notAfter: Date;
+  subject: string;
+  issuer: string;
+  /** DNS names from the Subject Alternative Name, without the `DNS:` prefix. */
+  dnsNames: string[];
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** OpenSSL's `Dec  3 19:12:01 2026 GMT`, read without the locale-dependent Date parser. */
+function opensslDate(text: string): Date {
+  const m = /^(\w{3})\s+(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\d{4}) GMT$/.exec(text.trim());
+  const month = m ? MONTHS.indexOf(m[1]!) : -1;
+  if (!m || month < 0) throw new Error(`unexpected certificate date: ${JSON.stringify(text)}`);
+  return new Date(Date.UTC(Number(m[6]), month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])));
+}
+
+/** Parses `show ssl cert <path>`; `undefined` when HAProxy does not know that certificate. */
+export function parseShowSslCert(answer: string): SslCertInfo | undefined {
+  const fields = new Map<string, string>();
+  for (const line of answer.split('\n')) {
+    const i = line.indexOf(': ');
+    if (i > 0 && !fields.has(line.slice(0, i))) fields.set(line.slice(0, i), line.slice(i + 2).trim());
+    else if (line.endsWith(':') && !fields.has(line.slice(0, -1))) fields.set(line.slice(0, -1), '');
+  }
+  const filename = fields.get('Filename');
+  if (filename === undefined) return undefined;
+  const get = (key: string) => {
+    const value = fields.get(key);
+    if (value === undefined) throw new Error(`show ssl cert ${filename}: no ${key} line`);
+    return value;
+  };
+  const san = fields.get('Subject Alternative Name') ?? '';
+  return {
+    filename,
+    serial: get('Serial'),
+    notBefore: opensslDate(get('notBefore')),
+    notAfter: opensslDate(get('notAfter')),
+    subject: get('Subject'),
+    issuer: get('Issuer'),
+    dnsNames: san.split(/,\s*/).filter((s) => s.startsWith('DNS:')).map((s) => s.slice(4)),
+  };
+}

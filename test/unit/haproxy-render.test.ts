@@ -1,0 +1,100 @@
+/**
+ * Golden tests of the HAProxy renderer: each model in fixtures/haproxy/models.ts renders to the
+ * checked-in `<case>.cfg` (regenerate with `vitest -u`, then review the diff as text). The e2e
+ * test feeds the same files to the real `haproxy -c`.
+ */
+import { describe, expect, it } from 'vitest';
+import { renderHaproxyCfg, renderHaproxyFiles } from '../../haproxy/render-cfg.js';
+import { DEFAULT_CERT, UNKNOWN_HOST_BACKEND, UNKNOWN_HOST_PAGE, backendName, tunnelPagePath } from '../../haproxy/names.js';
+import { HAPROXY } from '../../scripts/lib/layout.js';
+import type { EdgeModel } from '../../scripts/lib/model.js';
+import { cases, demo, empty, full } from './fixtures/haproxy/models.js';
+
+const names = Object.keys(cases) as Array<keyof typeof cases>;
+
+describe('renderHaproxyCfg golden files', () => {
+  for (const name of names) {
+    it(`${name}.cfg`, async () => {
+      await expect(renderHaproxyCfg(cases[name])).toMatchFileSnapshot(`./fixtures/haproxy/${name}.cfg`);
+    });
+  }
+});
+
+describe('renderHaproxyFiles', () => {
+  it('renders the cfg, crt-list, 404 page and one page per tunnel route, keyed by container path', () => {
+    expect(Object.keys(renderHaproxyFiles(full))).toEqual([
+      HAPROXY.crtList,
+      HAPROXY.cfg,
+      UNKNOWN_HOST_PAGE,
+      tunnelPagePath('alice.example.com'),
+      tunnelPagePath('bob.example.com'),
+    ]);
+    expect(Object.keys(renderHaproxyFiles(empty))).toEqual([HAPROXY.crtList, HAPROXY.cfg, UNKNOWN_HOST_PAGE]);
+  });
+
+  it('puts the default certificate first in the crt-list, so unknown SNI and zero routes still work', () => {
+    expect(renderHaproxyFiles(empty)[HAPROXY.crtList]).toBe(`${DEFAULT_CERT}\n`);
+    expect(renderHaproxyFiles(demo)[HAPROXY.crtList]).toBe(`${DEFAULT_CERT}\n/certs/demo.localhost.pem demo.localhost\n`);
+  });
+
+  it('tells the tunnel owner the exact command, with the public ssh port', () => {
+    const page = renderHaproxyFiles(demo)[tunnelPagePath('demo.localhost')]!;
+    expect(page).toContain('ssh -N -R /run/tunnels/demo/demo.localhost.sock:localhost:8080 -p 2222 demo@demo.localhost');
+    expect(page).toContain('demo.localhost is offline');
+  });
+
+  it('lists the extra socket slots of a replicated tunnel', () => {
+    const page = renderHaproxyFiles(full)[tunnelPagePath('alice.example.com')]!;
+    expect(page).toContain('/run/tunnels/alice/alice.example.com.2.sock\n/run/tunnels/alice/alice.example.com.3.sock');
+  });
+});
+
+/** A copy of the model with every list reversed, as a caller that did not sort would pass it. */
+function shuffled(model: EdgeModel): EdgeModel {
+  return { ...model, users: [...model.users].reverse(), routes: [...model.routes].reverse() };
+}
+
+describe('determinism', () => {
+  it('renders byte-identical files for the same model, in any input order', () => {
+    for (const model of Object.values(cases)) {
+      expect(renderHaproxyFiles(model)).toEqual(renderHaproxyFiles(model));
+      expect(JSON.stringify(renderHaproxyFiles(shuffled(model)))).toBe(JSON.stringify(renderHaproxyFiles(model)));
+    }
+  });
+});
+
+describe('routing safety', () => {
+  it('sends unknown hosts to the 404 backend, never to a tunnel', () => {
+    for (const model of Object.values(cases)) {
+      const cfg = renderHaproxyCfg(model);
+      expect(cfg.match(/^\s*default_backend (\S+)$/gm)).toEqual([`    default_backend ${UNKNOWN_HOST_BACKEND}`]);
+      const fallback = cfg.split('\n\n').find((s) => s.startsWith(`backend ${UNKNOWN_HOST_BACKEND}\n`))!;
+      expect(fallback).not.toMatch(/\bserver\b/);
+      expect(fallback).toContain('http-request return status 404');
+    }
+  });
+
+  it('routes each host only by an exact match on its own name', () => {
+    const cfg = renderHaproxyCfg(full);
+    const rules = cfg.match(/^\s*use_backend .*$/gm)!.filter((l) => l.includes('be_'));
+    expect(rules).toHaveLength(full.routes.length);
+    for (const route of full.routes) {
+      expect(rules).toContain(`    use_backend ${backendName(route.host)} if { var(txn.host) -m str ${route.host} }`);
+    }
+  });
+
+  it('gives every tunnel slot a fast health check and the route its 503 page', () => {
+    const cfg = renderHaproxyCfg(full);
+    expect(cfg.match(/server slot\d unix@\/run\/tunnels\/alice\/\S+ check /g)).toHaveLength(3);
+    expect(cfg).toContain(`if { nbsrv(be_bob.example.com) lt 1 }`);
+    expect(cfg).toContain(`file ${tunnelPagePath('bob.example.com')} if`);
+  });
+});
+
+describe('backendName', () => {
+  it('keeps valid host names readable and replaces anything HAProxy would reject', () => {
+    expect(backendName('alice.example.com')).toBe('be_alice.example.com');
+    expect(backendName('Web-1.Example.COM')).toBe('be_web-1.example.com');
+    expect(backendName('*.example.com')).toBe('be__.example.com');
+  });
+});
