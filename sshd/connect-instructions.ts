@@ -1,0 +1,77 @@
+/**
+ * What a tunnel user is told: the `ssh -N -R` command per route, an ~/.ssh/config block that
+ * does the same with `ssh <alias>`, and the known_hosts line that makes the first connect safe.
+ */
+import { UsageError } from '../scripts/lib/errors.js';
+import type { EdgeModel, TunnelRoute } from '../scripts/lib/model.js';
+import { tunnelSocketPaths } from '../scripts/lib/model.js';
+
+/** Placeholder port of the first route's local service; later routes count up from it. */
+const FIRST_LOCAL_PORT = 8080;
+
+export interface ConnectOptions {
+  /** The public name or address of the tunnel server, as users reach it. */
+  serverHost: string;
+  /** A complete known_hosts line (see `knownHostsLine`); without it the text says how to get one. */
+  knownHostsLine?: string;
+  /** Private key path on the user's machine; default `~/.ssh/id_ed25519`. */
+  identityFile?: string;
+}
+
+/**
+ * The known_hosts line for the server's host public key (`ssh-ed25519 AAAA… [comment]`). ssh
+ * writes a non-22 port as `[host]:port`.
+ */
+export function knownHostsLine(serverHost: string, port: number, publicKey: string): string {
+  const [type, blob] = publicKey.trim().split(/\s+/);
+  const host = port === 22 ? serverHost : `[${serverHost}]:${port}`;
+  return `${host} ${type} ${blob}`;
+}
+
+/** The Host alias in the ssh config block. */
+export function sshHostAlias(model: EdgeModel, user: string): string {
+  return `${model.project}-${user}`;
+}
+
+/**
+ * Connection instructions for one user, as plain text. Throws UsageError for an unknown user.
+ * Pure: the server's key comes in through `opts.knownHostsLine`.
+ */
+export function renderConnectInstructions(model: EdgeModel, user: string, opts: ConnectOptions): string {
+  if (!model.users.some((u) => u.name === user)) throw new UsageError(`no user "${user}" in edge.yaml`);
+  const routes = model.routes.filter((r): r is TunnelRoute => r.kind === 'tunnel' && r.user === user);
+  const port = model.ports.ssh;
+  const portFlag = port === 22 ? '' : ` -p ${port}`;
+  const identity = opts.identityFile ?? '~/.ssh/id_ed25519';
+  const forwards = routes.map((r, i) => ({ route: r, socket: tunnelSocketPaths(r)[0]!, local: `localhost:${FIRST_LOCAL_PORT + i}` }));
+  const out: string[] = [`Tunnels for ${user} on ${opts.serverHost} (project ${model.project})`, ''];
+
+  if (forwards.length === 0) out.push(`${user} has no tunnel routes in edge.yaml yet.`, '');
+  for (const f of forwards) {
+    out.push(`# https://${f.route.host} -> your ${f.local} (change the port to where your service listens)`);
+    out.push(`ssh -N -R ${f.socket}:${f.local}${portFlag} -i ${identity} -o ExitOnForwardFailure=yes ${user}@${opts.serverHost}`);
+    const extra = tunnelSocketPaths(f.route).slice(1);
+    if (extra.length > 0) {
+      out.push(`# ${f.route.host} has ${f.route.replicas} slots; run more instances (same or other machines), one per slot:`);
+      for (const slot of extra) out.push(`#   -R ${slot}:${f.local}`);
+    }
+    out.push('');
+  }
+
+  const alias = sshHostAlias(model, user);
+  out.push(`# ~/.ssh/config: then \`ssh ${alias}\` opens all of ${user}'s tunnels`);
+  out.push(`Host ${alias}`);
+  out.push(`    HostName ${opts.serverHost}`, `    Port ${port}`, `    User ${user}`, `    IdentityFile ${identity}`);
+  out.push('    IdentitiesOnly yes', '    StrictHostKeyChecking yes', '    ExitOnForwardFailure yes');
+  out.push('    ServerAliveInterval 15', '    ServerAliveCountMax 3');
+  out.push('    # Same as -N (OpenSSH 8.7+): no shell, only the tunnels.', '    SessionType none');
+  out.push('    # AES-GCM is ~1.5x faster with AES-NI (x86); on ARM without AES instructions put chacha20 first.');
+  out.push('    Ciphers aes128-gcm@openssh.com,chacha20-poly1305@openssh.com');
+  for (const f of forwards) out.push(`    RemoteForward ${f.socket} ${f.local}`);
+  out.push('');
+
+  out.push('# ~/.ssh/known_hosts: the server key, so the first connect is verified (StrictHostKeyChecking yes)');
+  out.push(opts.knownHostsLine ?? '# (not known yet: the server key is created by the first `up`; ask again afterwards)');
+  out.push('');
+  return out.join('\n');
+}

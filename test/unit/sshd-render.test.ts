@@ -1,0 +1,98 @@
+/**
+ * Golden files for everything the sshd container reads from the config volume. Review changes
+ * to test/unit/fixtures/sshd/golden/ as text; e2e feeds each golden sshd_config to `sshd -t`.
+ */
+import { describe, expect, it } from 'vitest';
+import { MOUNTS, SSHD } from '../../scripts/lib/layout.js';
+import { renderSshdFiles } from '../../sshd/render.js';
+import { MODELS, full, type ModelCase } from './fixtures/sshd/models.js';
+
+const goldenPath = (c: ModelCase, file: string) => `./fixtures/sshd/golden/${c}/${file.slice(`${MOUNTS.config}/sshd/`.length)}`;
+
+describe('renderSshdFiles', () => {
+  for (const c of Object.keys(MODELS) as ModelCase[]) {
+    it(`matches the golden files for "${c}"`, async () => {
+      const files = renderSshdFiles(MODELS[c]);
+      for (const [path, text] of Object.entries(files)) await expect(text).toMatchFileSnapshot(goldenPath(c, path));
+    });
+  }
+
+  it('renders sshd_config, the manifest and one authorized_keys per user, keys sorted', () => {
+    const paths = Object.keys(renderSshdFiles(full));
+    expect(paths).toEqual([
+      `${SSHD.accounts}`,
+      `${SSHD.authorizedKeysDir}/alice`,
+      `${SSHD.authorizedKeysDir}/bob`,
+      `${SSHD.config}`,
+    ]);
+  });
+
+  it('is deterministic and does not depend on the order of users in the model', () => {
+    const reversed = { ...full, users: [...full.users].reverse() };
+    expect(JSON.stringify(renderSshdFiles(reversed))).toBe(JSON.stringify(renderSshdFiles(full)));
+  });
+
+  it('prefixes every key with restrict,port-forwarding', () => {
+    const alice = renderSshdFiles(full)[`${SSHD.authorizedKeysDir}/alice`]!;
+    const keys = alice.split('\n').filter((l) => l && !l.startsWith('#'));
+    expect(keys).toHaveLength(2);
+    for (const k of keys) expect(k).toMatch(/^restrict,port-forwarding (ssh-ed25519|ecdsa-sha2-nistp256) AAAA/);
+  });
+
+  it('writes the manifest as sorted users with uids', () => {
+    const manifest = JSON.parse(renderSshdFiles(full)[SSHD.accounts]!);
+    expect(manifest.users.map((u: { name: string }) => u.name)).toEqual(['alice', 'bob']);
+    expect(manifest.notice).not.toContain('\n');
+  });
+});
+
+describe('sshd_config', () => {
+  const config = renderSshdFiles(full)[SSHD.config]!;
+  const directives = new Map<string, string>();
+  for (const line of config.split('\n')) {
+    const m = /^(\w+) (.*)$/.exec(line);
+    // sshd takes the first value of a keyword: a later duplicate would be silently ignored.
+    if (m && m[1] !== 'HostKey') {
+      expect(directives.has(m[1]!), `${m[1]} appears twice`).toBe(false);
+      directives.set(m[1]!, m[2]!);
+    }
+  }
+
+  it.each([
+    ['AuthenticationMethods', 'publickey'],
+    ['PasswordAuthentication', 'no'],
+    ['KbdInteractiveAuthentication', 'no'],
+    ['PermitRootLogin', 'no'],
+    ['UsePAM', 'no'],
+    ['PermitTTY', 'no'],
+    ['AllowAgentForwarding', 'no'],
+    ['X11Forwarding', 'no'],
+    ['PermitTunnel', 'no'],
+    ['AllowTcpForwarding', 'remote'],
+    ['PermitListen', 'none'],
+    ['PermitOpen', 'none'],
+    ['AllowStreamLocalForwarding', 'remote'],
+    ['StreamLocalBindUnlink', 'yes'],
+    ['StreamLocalBindMask', '0117'],
+    ['ClientAliveInterval', '15'],
+    ['ClientAliveCountMax', '3'],
+    ['AuthorizedKeysFile', `${SSHD.authorizedKeysDir}/%u`],
+    ['AllowGroups', 'tgusers'],
+    ['PermitUserEnvironment', 'no'],
+    ['GatewayPorts', 'no'],
+    ['PerSourcePenalties', 'no'],
+    ['LogLevel', 'VERBOSE'],
+    ['Port', String(SSHD.port)],
+  ])('sets %s %s', (key, value) => {
+    expect(directives.get(key)).toBe(value);
+  });
+
+  it('points every HostKey into the hostkeys volume', () => {
+    const hostKeys = config.split('\n').filter((l) => l.startsWith('HostKey '));
+    expect(hostKeys).toEqual(['ed25519', 'ecdsa', 'rsa'].map((t) => `HostKey ${MOUNTS.hostkeys}/ssh_host_${t}_key`));
+  });
+
+  it('forces a command that prints one line', () => {
+    expect(directives.get('ForceCommand')).toMatch(/^echo '[^'\n]+'$/);
+  });
+});
