@@ -4,7 +4,7 @@
  */
 import Docker from 'dockerode';
 import { PassThrough } from 'node:stream';
-import { pack } from 'tar-stream';
+import { extract, pack } from 'tar-stream';
 import { EngineError } from './errors.js';
 
 let client: Docker | undefined;
@@ -59,6 +59,8 @@ export interface BuildRequest {
 /** Builds an image. A failed build still "finishes" in the Docker API: look for an `error` entry. */
 export async function buildImage(req: BuildRequest): Promise<void> {
   const what = `build image ${req.tag}`;
+  // The last lines of build output go into the error: they say which step failed and why.
+  const tail: string[] = [];
   const stream = await op(what, req.tag, () =>
     docker().buildImage({ context: req.context, src: req.files }, { t: req.tag, dockerfile: req.dockerfile, labels: req.labels, rm: true, forcerm: true }),
   );
@@ -68,13 +70,18 @@ export async function buildImage(req: BuildRequest): Promise<void> {
         stream,
         (err: Error | null, res: unknown[]) => (err ? reject(err) : resolve(res as never)),
         (event: { stream?: string }) => {
-          if (event.stream && req.onProgress) for (const line of event.stream.split('\n')) if (line.trim()) req.onProgress(line);
+          for (const line of (event.stream ?? '').split('\n')) {
+            if (!line.trim()) continue;
+            tail.push(line);
+            if (tail.length > 15) tail.shift();
+            req.onProgress?.(line);
+          }
         },
       );
     }),
   );
   const failed = output.find((e) => e.error);
-  if (failed) throw new EngineError(what, req.tag, new Error(failed.errorDetail?.message ?? failed.error));
+  if (failed) throw new EngineError(what, req.tag, new Error(`${failed.errorDetail?.message ?? failed.error}\n  last output:\n    ${tail.join('\n    ')}`));
 }
 
 // ---- observed state -------------------------------------------------------------------------
@@ -157,6 +164,8 @@ export interface ContainerSpec {
   aliases: string[];
   sysctls?: Record<string, string>;
   restart: 'unless-stopped' | 'no';
+  /** Seconds between the stop signal and SIGKILL. */
+  stopTimeout?: number;
   capAdd?: string[];
   capDrop?: string[];
 }
@@ -174,6 +183,7 @@ export async function createContainer(spec: ContainerSpec): Promise<string> {
       ...(spec.cmd ? { Cmd: spec.cmd } : {}),
       ...(spec.env ? { Env: spec.env } : {}),
       ...(spec.user ? { User: spec.user } : {}),
+      ...(spec.stopTimeout ? { StopTimeout: spec.stopTimeout } : {}),
       ExposedPorts: exposed,
       HostConfig: {
         PortBindings: bindings,
@@ -194,10 +204,11 @@ export async function startContainer(name: string): Promise<void> {
   await op('start container', name, () => docker().getContainer(name).start());
 }
 
-export async function stopContainer(name: string, seconds = 10): Promise<void> {
+/** Stops with the image's STOPSIGNAL; without `seconds`, the container's own stop timeout applies. */
+export async function stopContainer(name: string, seconds?: number): Promise<void> {
   await op('stop container', name, async () => {
     try {
-      await docker().getContainer(name).stop({ t: seconds });
+      await docker().getContainer(name).stop(seconds === undefined ? {} : { t: seconds });
     } catch (err) {
       if ((err as { statusCode?: number }).statusCode !== 304) throw err; // 304: already stopped
     }
@@ -272,4 +283,25 @@ export async function removeLabelled(label: string): Promise<{ containers: numbe
   const volumes = await listVolumes([label]);
   for (const v of volumes) await removeVolume(v.name);
   return { containers: containers.length, networks: networks.length, volumes: volumes.length };
+}
+
+/** Names of the entries directly in a folder of a container (running or stopped, volumes included). */
+export async function listDir(name: string, path: string): Promise<string[]> {
+  return op(`list ${path} in`, name, async () => {
+    const archive = await docker().getContainer(name).getArchive({ path: `${path.replace(/\/$/, '')}/.` });
+    const names: string[] = [];
+    const ex = extract();
+    ex.on('entry', (header, stream, next) => {
+      const rel = header.name.replace(/^\.\/?/, '');
+      if (rel && !rel.includes('/')) names.push(rel);
+      stream.on('end', next);
+      stream.resume();
+    });
+    await new Promise<void>((resolve, reject) => {
+      ex.on('finish', resolve);
+      ex.on('error', reject);
+      (archive as NodeJS.ReadableStream).pipe(ex);
+    });
+    return names.sort();
+  });
 }

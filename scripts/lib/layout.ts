@@ -41,7 +41,26 @@ export const SSHD = {
 /** The renewer answers HTTP-01 here; HAProxy routes /.well-known/acme-challenge/ to it by name. */
 export const RENEWER = { hostname: 'renewer', port: 8888 } as const;
 
+/**
+ * File name (without extension) of a host's certificate: the host itself, or `_wildcard.<domain>`
+ * for `*.<domain>` (a `*` in file names would only invite shell-globbing accidents).
+ */
+export function certName(host: string): string {
+  return host.startsWith('*.') ? `_wildcard.${host.slice(2)}` : host;
+}
+
 /** A certificate's PEM (fullchain + key) for a host, as HAProxy loads it. */
 export function certPath(host: string): string {
-  return `${MOUNTS.certs}/${host}.pem`;
+  return `${MOUNTS.certs}/${certName(host)}.pem`;
 }
+
+/** The certificate's metadata beside its PEM (issuer, serial, notAfter, last attempt and error). */
+export function certMetaPath(host: string): string {
+  return `${MOUNTS.certs}/${certName(host)}.json`;
+}
+
+/**
+ * uid/gid of the `haproxy` user in the haproxy image (fixed in haproxy/Dockerfile, as in the
+ * official image): certificate PEMs hold private keys and are written 0600 owned by it.
+ */
+export const HAPROXY_UID = 990;
