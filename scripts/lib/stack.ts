@@ -1,0 +1,118 @@
+/**
+ * Desired state from stacks/edge.compose.yaml + the model: every network, volume and container
+ * with its Compose labels and a config hash. Pure: the compose text and image tags are passed in.
+ */
+import { createHash } from 'node:crypto';
+import { parse } from 'yaml';
+import type { ContainerSpec } from './engine.js';
+import type { EdgeModel } from './model.js';
+
+export const SERVICES = ['haproxy', 'sshd'] as const;
+export type Service = (typeof SERVICES)[number];
+
+export const LABEL = {
+  project: 'com.docker.compose.project',
+  service: 'com.docker.compose.service',
+  number: 'com.docker.compose.container-number',
+  oneoff: 'com.docker.compose.oneoff',
+  configHash: 'com.docker.compose.config-hash',
+  network: 'com.docker.compose.network',
+  volume: 'com.docker.compose.volume',
+  workingDir: 'com.docker.compose.project.working_dir',
+  configFiles: 'com.docker.compose.project.config_files',
+  version: 'com.docker.compose.version',
+  /** Set by the e2e tests so a run removes exactly what it made. */
+  testRun: 'org.tunnelgate.test-run',
+} as const;
+
+export interface StackOptions {
+  images: Record<Service, string>;
+  /** Absolute path of the compose file and the repo, for Compose's own labels. */
+  composePath: string;
+  workingDir: string;
+  /** Extra labels on everything (the e2e tests' run id). */
+  extraLabels?: Record<string, string>;
+}
+
+export interface DesiredStack {
+  project: string;
+  network: { name: string; labels: Record<string, string> };
+  volumes: Array<{ key: string; name: string; labels: Record<string, string> }>;
+  containers: Record<Service, ContainerSpec & { service: Service; hash: string }>;
+}
+
+interface ComposeService {
+  image: string;
+  restart?: string;
+  stop_grace_period?: string;
+  ports?: string[];
+  sysctls?: Record<string, string>;
+  volumes?: string[];
+  networks?: string[] | Record<string, unknown>;
+}
+
+/** Compose's `${VAR}` / `${VAR:-default}` interpolation, enough for our file. */
+export function interpolate(text: string, vars: Record<string, string>): string {
+  return text.replace(/\$\{([A-Z_][A-Z0-9_]*)(?::-([^}]*))?\}/g, (_m, name: string, dflt?: string) => vars[name] ?? dflt ?? '');
+}
+
+/** A stable hash of a value (keys sorted), for config-hash labels. */
+export function stableHash(value: unknown): string {
+  const canon = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(canon) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon((v as Record<string, unknown>)[k])])) : v;
+  return createHash('sha256').update(JSON.stringify(canon(value))).digest('hex');
+}
+
+export function renderStack(composeText: string, model: EdgeModel, opts: StackOptions): DesiredStack {
+  const p = model.project;
+  const vars = {
+    PROJECT: p,
+    HTTP_PORT: String(model.ports.http),
+    HTTPS_PORT: String(model.ports.https),
+    SSH_PORT: String(model.ports.ssh),
+    HAPROXY_IMAGE: opts.images.haproxy,
+    SSHD_IMAGE: opts.images.sshd,
+  };
+  const compose = parse(interpolate(composeText, vars)) as { services: Record<Service, ComposeService>; networks: Record<string, unknown>; volumes: Record<string, unknown> };
+  const common = { [LABEL.project]: p, ...(opts.extraLabels ?? {}) };
+  const [netKey] = Object.keys(compose.networks);
+  const network = { name: `${p}_${netKey}`, labels: { ...common, [LABEL.network]: netKey!, [LABEL.version]: '2.39.0' } };
+  // Compose's rule: never a config-hash on a volume (it would look changed on every edit).
+  const volumes = Object.keys(compose.volumes).map((key) => ({ key, name: `${p}_${key}`, labels: { ...common, [LABEL.volume]: key, [LABEL.version]: '2.39.0' } }));
+
+  const containers = {} as DesiredStack['containers'];
+  for (const service of SERVICES) {
+    const svc = compose.services[service];
+    const spec: ContainerSpec = {
+      name: `${p}-${service}-1`,
+      image: svc.image,
+      labels: {},
+      ports: (svc.ports ?? []).map((mapping) => {
+        const [host, container] = mapping.split(':').map(Number);
+        return { host: host!, container: container! };
+      }),
+      mounts: (svc.volumes ?? []).map((m) => {
+        const [key, target, mode] = m.split(':');
+        return { volume: `${p}_${key}`, target: target!, readOnly: mode === 'ro' };
+      }),
+      network: network.name,
+      aliases: [service],
+      restart: svc.restart === 'unless-stopped' ? 'unless-stopped' : 'no',
+      ...(svc.stop_grace_period ? { stopTimeout: parseInt(svc.stop_grace_period, 10) } : {}),
+      ...(svc.sysctls ? { sysctls: Object.fromEntries(Object.entries(svc.sysctls).map(([k, v]) => [k, String(v)])) } : {}),
+    };
+    const hash = stableHash(spec);
+    spec.labels = {
+      ...common,
+      [LABEL.service]: service,
+      [LABEL.number]: '1',
+      [LABEL.oneoff]: 'False',
+      [LABEL.configHash]: hash,
+      [LABEL.workingDir]: opts.workingDir,
+      [LABEL.configFiles]: opts.composePath,
+      [LABEL.version]: '2.39.0',
+    };
+    containers[service] = { ...spec, service, hash };
+  }
+  return { project: p, network, volumes, containers };
+}

@@ -1,0 +1,77 @@
+/**
+ * What `status` shows, built from the model and what HAProxy reports. Pure, so the text and JSON
+ * forms are unit-tested without a stack.
+ */
+import { backendName } from '../../haproxy/names.js';
+import type { ServerState } from '../../haproxy/runtime-api.js';
+import type { EdgeModel } from './model.js';
+import { tunnelSocketPaths } from './model.js';
+
+export interface SlotStatus {
+  slot: number;
+  socket: string;
+  /** HAProxy's view: UP, DOWN, MAINT, ... or `unknown` when HAProxy could not be asked. */
+  health: string;
+  connected: boolean;
+  detail?: string;
+}
+
+export interface RouteStatus {
+  host: string;
+  kind: 'tunnel' | 'upstream';
+  target: string;
+  health: string;
+  slots?: SlotStatus[];
+}
+
+export interface StatusReport {
+  project: string;
+  containers: Array<{ service: string; name: string; state: string; startedAt?: string }>;
+  routes: RouteStatus[];
+  users: Array<{ name: string; keys: number; connected: string[]; offline: string[] }>;
+}
+
+const isUp = (status: string) => /^UP\b/.test(status) || status === 'no check';
+
+export function buildStatus(
+  model: EdgeModel,
+  containers: StatusReport['containers'],
+  servers: ServerState[] | undefined,
+): StatusReport {
+  const find = (backend: string, server: string) => servers?.find((s) => s.backend === backend && s.server === server);
+  const routes: RouteStatus[] = model.routes.map((r) => {
+    const be = backendName(r.host);
+    if (r.kind === 'upstream') {
+      const s = find(be, 's1') ?? servers?.find((x) => x.backend === be);
+      return { host: r.host, kind: 'upstream', target: r.upstream.url, health: s?.status ?? 'unknown' };
+    }
+    const slots = tunnelSocketPaths(r).map((socket, i) => {
+      const s = find(be, `slot${i + 1}`);
+      const health = s?.status ?? 'unknown';
+      return { slot: i + 1, socket, health, connected: isUp(health), ...(s && !isUp(health) && s.lastCheck ? { detail: s.lastCheck } : {}) };
+    });
+    const up = slots.filter((s) => s.connected).length;
+    return { host: r.host, kind: 'tunnel', target: `tunnel ${r.user}`, health: servers ? `${up}/${slots.length} slots up` : 'unknown', slots };
+  });
+  const users = model.users.map((u) => {
+    const mine = routes.filter((r) => r.kind === 'tunnel' && r.target === `tunnel ${u.name}`).flatMap((r) => r.slots ?? []);
+    return { name: u.name, keys: u.keys.length, connected: mine.filter((s) => s.connected).map((s) => s.socket), offline: mine.filter((s) => !s.connected).map((s) => s.socket) };
+  });
+  return { project: model.project, containers, routes, users };
+}
+
+export function renderStatus(report: StatusReport): string {
+  const out = [`project ${report.project}`];
+  if (report.containers.length === 0) out.push('  not running (npm run up)');
+  for (const c of report.containers) out.push(`  ${c.service.padEnd(8)} ${c.name}  ${c.state}${c.startedAt ? ` since ${c.startedAt}` : ''}`);
+  out.push('', 'routes');
+  if (report.routes.length === 0) out.push('  (none)');
+  for (const r of report.routes) {
+    out.push(`  https://${r.host}  ${r.target}  ${r.health}`);
+    for (const s of r.slots ?? []) out.push(`    slot ${s.slot}  ${s.connected ? 'connected' : 'offline  '}  ${s.health}${s.detail ? ` (${s.detail})` : ''}  ${s.socket}`);
+  }
+  out.push('', 'users');
+  if (report.users.length === 0) out.push('  (none)');
+  for (const u of report.users) out.push(`  ${u.name}  ${u.keys} key(s)  ${u.connected.length} connected, ${u.offline.length} offline`);
+  return out.join('\n');
+}

@@ -1,0 +1,242 @@
+/**
+ * The whole `up` story on a real engine: real HAProxy and sshd containers, Debian's OpenSSH client
+ * opening reverse tunnels, the ssh2 library as a second client, HTTPS through the published port.
+ * The tests run in order and share one stack (building it is the expensive part).
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ssh2 from 'ssh2';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { $ } from 'zx';
+import { up } from '../../scripts/lib/converge.js';
+import * as engine from '../../scripts/lib/engine.js';
+import { swapHaproxyFiles } from '../../scripts/lib/haproxy-control.js';
+import { HAPROXY } from '../../scripts/lib/layout.js';
+import { loadConfig } from '../../scripts/lib/load-config.js';
+import type { EdgeModel } from '../../scripts/lib/model.js';
+import { LABEL } from '../../scripts/lib/stack.js';
+import { down } from '../../scripts/lib/teardown.js';
+import { freePort, get, keyPair, localService, ssh, stop, tmp, tunnel, waitFor, type SshProcess } from './support/tunnel.js';
+
+const run = $({ quiet: true, nothrow: true });
+const log: string[] = [];
+const say = (l: string) => log.push(l);
+
+let ports: { http: number; https: number; ssh: number };
+let project: string;
+const alice = keyPair('alice');
+const bob = keyPair('bob');
+const procs: SshProcess[] = [];
+const A = 'alice.example.test';
+const B = 'bob.example.test';
+const sock = (user: string, host: string, slot = 1) => `/run/tunnels/${user}/${host}${slot === 1 ? '' : `.${slot}`}.sock`;
+
+function configText(withBob: boolean): string {
+  return [
+    `project: ${project}`,
+    `ports: {http: ${ports.http}, https: ${ports.https}, ssh: ${ports.ssh}}`,
+    'acme: {ca: pebble}',
+    'users:',
+    `  alice: {keys: ["${alice.pub}"]}`,
+    ...(withBob ? [`  bob: {keys: ["${bob.pub}"]}`] : []),
+    'routes:',
+    `  - {host: ${A}, tunnel: alice, replicas: 2}`,
+    ...(withBob ? [`  - {host: ${B}, tunnel: bob}`] : []),
+    '',
+  ].join('\n');
+}
+
+function model(withBob: boolean): { model: EdgeModel; file: string } {
+  const file = join(tmp, withBob ? 'edge-bob.yaml' : 'edge.yaml');
+  writeFileSync(file, configText(withBob));
+  return { model: loadConfig({ config: file }).model, file };
+}
+
+const names = () => ({ haproxy: `${project}-haproxy-1`, sshd: `${project}-sshd-1` });
+async function startedAt(): Promise<Record<string, string>> {
+  const list = await engine.listContainers([`${LABEL.project}=${project}`]);
+  return Object.fromEntries(list.map((c) => [c.name, c.startedAt]));
+}
+
+let bobTunnel: SshProcess | undefined;
+let service1: Awaited<ReturnType<typeof localService>>;
+let service2: Awaited<ReturnType<typeof localService>>;
+
+beforeAll(async () => {
+  process.env.TUNNELGATE_TEST_RUN = inject('runId');
+  project = `tg-e2e-${inject('runId')}`.replace(/[^a-z0-9-]/g, '-');
+  ports = { http: await freePort(), https: await freePort(), ssh: await freePort() };
+  service1 = await localService('from-laptop-1');
+  service2 = await localService('from-laptop-2');
+  const res = await up(model(false).model, say);
+  expect(res.ops.map((o) => o.op)).toContain('create');
+});
+
+afterAll(async () => {
+  await Promise.all(procs.map(stop));
+  service1?.server.close();
+  service2?.server.close();
+  if (project) await down(project, { volumes: true, log: say });
+});
+
+describe('up on a fresh engine', () => {
+  it('labels containers like Compose, restart unless-stopped', async () => {
+    const list = await engine.listContainers([`${LABEL.project}=${project}`, `${LABEL.oneoff}=False`]);
+    expect(list.map((c) => c.labels[LABEL.service]).sort()).toEqual(['haproxy', 'sshd']);
+    const info = await engine.docker().getContainer(names().haproxy).inspect();
+    expect(info.HostConfig.RestartPolicy?.Name).toBe('unless-stopped');
+    expect(info.Config.User).toBe('haproxy');
+  });
+
+  it('answers an offline tunnel route with 503 and the ssh command that brings it online', async () => {
+    const res = await get(ports.https, A);
+    expect(res.status).toBe(503);
+    expect(res.body).toContain(A);
+    expect(res.body).toContain(`ssh -N -R ${sock('alice', A)}`);
+  });
+
+  it('answers an unknown host with 404, never with a tunnel', async () => {
+    const res = await get(ports.https, 'nobody.example.test');
+    expect(res.status).toBe(404);
+    expect(res.body).not.toContain('from-laptop');
+  });
+
+  it('redirects plain HTTP to HTTPS', async () => {
+    const res = await run`curl -s -o /dev/null -w ${'%{http_code} %{redirect_url}'} -H ${`Host: ${A}`} http://127.0.0.1:${ports.http}/x`;
+    expect(res.stdout).toBe(`301 https://${A}:${ports.https}/x`);
+  });
+});
+
+describe('tunnels with the OpenSSH client', () => {
+  it('serves the hostname through `ssh -N -R` onto the user socket', async () => {
+    procs.push(tunnel(ports.ssh, 'alice', alice.path, sock('alice', A), service1.port));
+    const res = await waitFor(() => get(ports.https, A), (r) => r.status === 200);
+    expect(res.body).toBe('from-laptop-1');
+    // The socket belongs to alice, group tunnels (HAProxy's way in), and is not world-accessible.
+    const stat = await engine.exec(names().sshd, ['stat', '-c', '%U %G %a', sock('alice', A)]);
+    expect(stat.stdout.trim()).toBe('alice tunnels 660');
+  });
+
+  it('load-balances two replicas', async () => {
+    procs.push(tunnel(ports.ssh, 'alice', alice.path, sock('alice', A, 2), service2.port));
+    const seen = new Set<string>();
+    await waitFor(
+      async () => {
+        for (let i = 0; i < 6; i++) seen.add((await get(ports.https, A)).body);
+        return seen;
+      },
+      (s) => s.has('from-laptop-1') && s.has('from-laptop-2'),
+    );
+  });
+
+  it('turns a dropped tunnel into the 503 page, and a reconnect serves again at once', async () => {
+    await Promise.all(procs.splice(0).map(stop));
+    const offline = await waitFor(() => get(ports.https, A), (r) => r.status === 503);
+    expect(offline.body).toContain('ssh -N -R');
+    const started = Date.now();
+    procs.push(tunnel(ports.ssh, 'alice', alice.path, sock('alice', A), service1.port));
+    const back = await waitFor(() => get(ports.https, A), (r) => r.status === 200, 10_000, 50);
+    say(`reconnect: first 200 after ${Date.now() - started} ms`);
+    expect(back.body).toBe('from-laptop-1');
+  });
+
+  it('serves a slot opened by the ssh2 library (a second, independent client)', async () => {
+    const conn = new ssh2.Client();
+    await new Promise<void>((resolve, reject) => {
+      conn.on('ready', resolve).on('error', reject).connect({ host: '127.0.0.1', port: ports.ssh, username: 'alice', privateKey: alice.private, readyTimeout: 10_000 });
+    });
+    conn.on('unix connection', (_info, accept) => {
+      const ch = accept();
+      ch.once('data', () => ch.end('HTTP/1.1 200 OK\r\nContent-Length: 9\r\nConnection: close\r\n\r\nfrom-ssh2'));
+    });
+    await new Promise<void>((resolve, reject) => conn.openssh_forwardInStreamLocal(sock('alice', A, 2), (err) => (err ? reject(err) : resolve())));
+    try {
+      await waitFor(async () => (await get(ports.https, A)).body, (b) => b === 'from-ssh2');
+    } finally {
+      conn.end();
+    }
+  });
+});
+
+describe('converging again', () => {
+  it('a second up with the same config changes nothing and touches no container', async () => {
+    const before = await startedAt();
+    const res = await up(model(false).model, say);
+    expect(res.ops).toEqual([]);
+    expect(await startedAt()).toEqual(before);
+  });
+
+  it('status --json reports per-slot health and connected users', async () => {
+    type Report = { routes: Array<{ host: string; slots: Array<{ connected: boolean }> }>; users: unknown[] };
+    const status = async (): Promise<Report> => {
+      const res = await run`npx tsx scripts/status.ts --config ${model(false).file} --json`;
+      expect(res.exitCode, res.stderr).toBe(0);
+      return JSON.parse(res.stdout);
+    };
+    // Slot 2's client (ssh2) has just gone: HAProxy's check marks it down within a few seconds.
+    const slots = (r: Report) => r.routes.find((x) => x.host === A)!.slots.map((s) => s.connected);
+    const report = await waitFor(status, (r) => slots(r)[1] === false, 20_000, 500);
+    expect(slots(report)).toEqual([true, false]);
+    expect(report.users[0]).toMatchObject({ name: 'alice', connected: [sock('alice', A)] });
+  });
+
+  it('adds a user and a route live: no container restarts, alice keeps serving', async () => {
+    const before = await startedAt();
+    let failures = 0;
+    let requests = 0;
+    let polling = true;
+    const poller = (async () => {
+      while (polling) {
+        requests++;
+        if ((await get(ports.https, A).catch(() => ({ status: 0 }))).status !== 200) failures++;
+      }
+    })();
+    const res = await up(model(true).model, say);
+    polling = false;
+    await poller;
+    expect(res.ops.map((o) => o.op)).toEqual(['update-users', 'placeholder-certs', 'reload']);
+    expect(await startedAt()).toEqual(before);
+    expect({ requests: requests > 0, failures }).toEqual({ requests: true, failures: 0 });
+
+    const bobService = await localService('from-bob');
+    try {
+      bobTunnel = tunnel(ports.ssh, 'bob', bob.path, sock('bob', B), bobService.port);
+      procs.push(bobTunnel);
+      expect((await waitFor(() => get(ports.https, B), (r) => r.status === 200)).body).toBe('from-bob');
+    } finally {
+      bobService.server.close();
+    }
+  });
+
+  it('removes a user live: their session ends at once and the key stops working; others stay', async () => {
+    expect(bobTunnel, 'bob has a tunnel from the previous test').toBeDefined();
+    await up(model(false).model, say);
+    const code = await Promise.race([bobTunnel!.exited, new Promise((r) => setTimeout(() => r('still running'), 10_000))]);
+    expect(code).not.toBe('still running');
+    const again = ssh(ports.ssh, 'bob', bob.path, ['-N']);
+    expect(await again.exited).not.toBe(0);
+    expect(again.stderr()).toMatch(/Permission denied/);
+    expect((await get(ports.https, A)).status).toBe(200);
+    expect((await get(ports.https, B)).status).toBe(404);
+  });
+
+  it('a config HAProxy rejects never reaches the running HAProxy', async () => {
+    const before = (await engine.exec(names().haproxy, ['cat', HAPROXY.cfg])).stdout;
+    await expect(swapHaproxyFiles(names().haproxy, { [HAPROXY.cfg]: 'global\n    no-such-keyword 1\n' })).rejects.toThrow(/rejected the new configuration[\s\S]*no-such-keyword/);
+    expect((await engine.exec(names().haproxy, ['cat', HAPROXY.cfg])).stdout).toBe(before);
+    expect((await get(ports.https, A)).status).toBe(200);
+  });
+
+  it('keeps the SSH host key across down and up (no host-key warning for users)', async () => {
+    const key = async () => (await engine.exec(names().sshd, ['cat', '/hostkeys/ssh_host_ed25519_key.pub'])).stdout.split(' ').slice(0, 2).join(' ');
+    const first = await key();
+    await Promise.all(procs.splice(0).map(stop));
+    await down(project, { volumes: false, log: say });
+    await up(model(false).model, say);
+    expect(await key()).toBe(first);
+    // The known_hosts file the tests have used since the start must still verify the server.
+    const strict = ssh(ports.ssh, 'alice', alice.path, ['-N', '-o', 'StrictHostKeyChecking=yes', '-R', `${sock('alice', A)}:127.0.0.1:${service1.port}`]);
+    procs.push(strict);
+    expect((await waitFor(() => get(ports.https, A), (r) => r.status === 200)).body).toBe('from-laptop-1');
+  });
+});

@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { interpolate, LABEL, renderStack, stableHash } from '../../scripts/lib/stack.js';
+import { demo } from './fixtures/haproxy/models.js';
+
+const compose = readFileSync(new URL('../../stacks/edge.compose.yaml', import.meta.url), 'utf8');
+const opts = { images: { haproxy: 'tunnelgate/haproxy:aaa', sshd: 'tunnelgate/sshd:bbb' }, composePath: '/repo/stacks/edge.compose.yaml', workingDir: '/repo' };
+
+describe('renderStack', () => {
+  const stack = renderStack(compose, demo, { ...opts, extraLabels: { [LABEL.testRun]: 'r1' } });
+
+  it('names resources the way Compose does and labels them so `docker compose -p` sees them', () => {
+    expect(stack.network.name).toBe('demo_edge');
+    expect(stack.volumes.map((v) => v.name)).toEqual(['demo_tunnels', 'demo_certs', 'demo_acme', 'demo_hostkeys', 'demo_config']);
+    const h = stack.containers.haproxy;
+    expect(h.name).toBe('demo-haproxy-1');
+    expect(h.labels).toMatchObject({
+      [LABEL.project]: 'demo',
+      [LABEL.service]: 'haproxy',
+      [LABEL.oneoff]: 'False',
+      [LABEL.number]: '1',
+      [LABEL.configHash]: h.hash,
+      [LABEL.testRun]: 'r1',
+    });
+    // Compose never puts a config-hash on a volume.
+    expect(stack.volumes.every((v) => !(LABEL.configHash in v.labels) && v.labels[LABEL.volume])).toBe(true);
+  });
+
+  it('fills ports and images from the model and keeps the hardening of the compose file', () => {
+    expect(stack.containers.haproxy).toMatchObject({
+      image: 'tunnelgate/haproxy:aaa',
+      ports: [{ host: 8080, container: 80 }, { host: 8443, container: 443 }],
+      restart: 'unless-stopped',
+      sysctls: { 'net.ipv4.ip_unprivileged_port_start': '0' },
+    });
+    expect(stack.containers.haproxy.mounts).toContainEqual({ volume: 'demo_tunnels', target: '/run/tunnels', readOnly: true });
+    expect(stack.containers.sshd.ports).toEqual([{ host: 2222, container: 22 }]);
+    expect(stack.containers.sshd.mounts).toContainEqual({ volume: 'demo_hostkeys', target: '/hostkeys', readOnly: false });
+  });
+
+  it('hashes only what requires a new container: routes and users do not change it', () => {
+    const more = renderStack(compose, { ...demo, routes: [], users: [] }, opts);
+    expect(more.containers.haproxy.hash).toBe(stack.containers.haproxy.hash);
+    const otherImage = renderStack(compose, demo, { ...opts, images: { ...opts.images, haproxy: 'tunnelgate/haproxy:ccc' } });
+    expect(otherImage.containers.haproxy.hash).not.toBe(stack.containers.haproxy.hash);
+    expect(otherImage.containers.sshd.hash).toBe(stack.containers.sshd.hash);
+  });
+});
+
+describe('interpolate and stableHash', () => {
+  it('does Compose-style ${VAR:-default}', () => {
+    expect(interpolate('${A}-${B:-x}-${C:-}', { A: '1' })).toBe('1-x-');
+  });
+  it('hashes independently of key order', () => {
+    expect(stableHash({ a: 1, b: [1, { c: 2, d: 3 }] })).toBe(stableHash({ b: [1, { d: 3, c: 2 }], a: 1 }));
+  });
+});
