@@ -2,7 +2,7 @@
  * Names and paths the HAProxy side derives from the model: backend names, page files and the
  * default certificate. Shared by the cfg, crt-list and page renderers so they always agree.
  */
-import { HAPROXY, certPath } from '../scripts/lib/layout.js';
+import { HAPROXY, certName, certPath } from '../scripts/lib/layout.js';
 
 /**
  * The certificate HAProxy presents when no SNI matches (and the only one with zero routes).
@@ -21,14 +21,20 @@ export const UNKNOWN_HOST_BACKEND = 'unknown_host';
 export const ACME_BACKEND = 'acme';
 
 /**
- * HAProxy proxy names accept letters, digits, `-`, `_`, `.` and `:`. Validated hosts only use
- * letters, digits, `-` and `.`, so the name reads as the host; anything else becomes `_`.
+ * A host as a name HAProxy accepts (letters, digits, `-`, `_`, `.` and `:`), readable: validated
+ * hosts keep their spelling, a wildcard reads like its certificate file (`_wildcard.example.com`,
+ * which no DNS name can collide with), and anything else becomes `_`.
  */
+function safeName(host: string): string {
+  return certName(host.toLowerCase()).replace(/[^a-z0-9._-]/g, '_');
+}
+
+/** The route's backend: `be_<host>`, e.g. `be_app.example.com`, `be__wildcard.example.com`. */
 export function backendName(host: string): string {
-  return `be_${host.toLowerCase().replace(/[^a-z0-9._-]/g, '_')}`;
+  return `be_${safeName(host)}`;
 }
 
 /** The 503 page of a tunnel route, shown while none of its sockets answers. */
 export function tunnelPagePath(host: string): string {
-  return `${HAPROXY.pagesDir}/${host.toLowerCase().replace(/[^a-z0-9._-]/g, '_')}.html`;
+  return `${HAPROXY.pagesDir}/${safeName(host)}.html`;
 }

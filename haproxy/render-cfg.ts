@@ -8,7 +8,7 @@ import { renderBackends } from './render-backends.js';
 import { renderCrtList } from './render-crt-list.js';
 import { renderTunnelPage, renderUnknownHostPage } from './render-pages.js';
 import { ACME_BACKEND, UNKNOWN_HOST_BACKEND, UNKNOWN_HOST_PAGE, backendName, tunnelPagePath } from './names.js';
-import { sortedRoutes } from './routes.js';
+import { hostCondition, routingOrder, sortedRoutes } from './routes.js';
 
 /**
  * Below Docker's default `nofile` of 20000: HAProxy needs about two descriptors per connection
@@ -93,9 +93,7 @@ function httpsFrontend(model: EdgeModel): string[] {
     `    ${SET_HOST}`,
     '    http-request set-header X-Forwarded-Proto https',
   ];
-  for (const route of sortedRoutes(model)) {
-    lines.push(`    use_backend ${backendName(route.host)} if { var(txn.host) -m str ${route.host.toLowerCase()} }`);
-  }
+  for (const route of routingOrder(model)) lines.push(`    use_backend ${backendName(route.host)} if ${hostCondition(route.host)}`);
   // Anything else gets the 404 page, never someone's tunnel.
   lines.push(`    default_backend ${UNKNOWN_HOST_BACKEND}`);
   return lines;

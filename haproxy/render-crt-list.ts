@@ -11,7 +11,9 @@ import { sortedRoutes } from './routes.js';
  * Why a default first: the first certificate of a bind is what HAProxy presents when no SNI
  * filter matches, so an unknown name still completes TLS and gets the 404 page; and with zero
  * routes the list is never empty, which would stop HAProxy from starting. Explicit SNI filters
- * keep a host's certificate from being picked by the names inside another one.
+ * keep a host's certificate from being picked by the names inside another one. A wildcard's
+ * filter is `*.example.com`: HAProxy looks for an exact SNI match before a wildcard one, so an
+ * explicit host under the wildcard keeps its own certificate.
  */
 export function renderCrtList(model: EdgeModel): string {
   const lines = [DEFAULT_CERT];

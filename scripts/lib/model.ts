@@ -5,6 +5,9 @@
 
 export type AcmeCa = 'letsencrypt' | 'letsencrypt-staging' | 'pebble' | 'custom';
 
+/** How the CA checks control of a name: HTTP-01 through HAProxy's :80, or a DNS TXT record. */
+export type AcmeChallenge = 'http-01' | 'dns-01';
+
 export interface AcmeModel {
   /** The CA as written: one of the names, or `custom` when `ca` was a directory URL. */
   ca: AcmeCa;
@@ -12,6 +15,14 @@ export interface AcmeModel {
   directoryUrl: string;
   email?: string;
   renewBeforeDays: number;
+  /** `http-01` unless edge.yaml says `dns-01` (required for wildcard hosts). */
+  challenge: AcmeChallenge;
+  /**
+   * dns-01 only: the hook called `set|clear <fqdn> <value>`. `validateConfig` returns it as
+   * written; `loadConfig` resolves it against edge.yaml's directory, so a loaded model holds an
+   * absolute path to an existing executable.
+   */
+  dnsHook?: string;
 }
 
 export interface UserModel {
@@ -22,6 +33,7 @@ export interface UserModel {
 
 export interface TunnelRoute {
   kind: 'tunnel';
+  /** Never a wildcard: a tunnel's socket is named after one host. */
   host: string;
   user: string;
   /** Number of socket slots: `<host>.sock`, `<host>.2.sock` … `<host>.N.sock`. */
@@ -30,6 +42,7 @@ export interface TunnelRoute {
 
 export interface UpstreamRoute {
   kind: 'upstream';
+  /** A DNS name, or `*.<domain>` (one leading label, DNS-01 only): any single label under domain. */
   host: string;
   upstream: { scheme: 'http' | 'https'; hostname: string; port: number; url: string };
 }
@@ -42,6 +55,11 @@ export interface EdgeModel {
   acme: AcmeModel;
   users: UserModel[];
   routes: RouteModel[];
+}
+
+/** `*.example.com`: a host that stands for every single label under its domain. */
+export function isWildcardHost(host: string): boolean {
+  return host.startsWith('*.');
 }
 
 /** Where tunnel sockets live, in both the sshd and the haproxy container (the `tunnels` volume). */

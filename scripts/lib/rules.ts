@@ -24,9 +24,23 @@ export function checkUserName(name: string): Problem | undefined {
   return undefined;
 }
 
-/** A lowercase DNS name (RFC 1123 labels), at most 253 characters. */
+/**
+ * A lowercase DNS name (RFC 1123 labels), at most 253 characters; or a wildcard: one leading
+ * `*.` label before such a name of at least two labels. That is all a certificate can carry
+ * (RFC 6125: `*` is a whole left-most label), and `*.com` would claim a whole TLD, which no CA signs.
+ * Whether a wildcard is allowed where it appears is the caller's rule (it needs DNS-01).
+ */
 export function checkHost(host: string): Problem | undefined {
   if (host !== host.toLowerCase()) return { problem: `host "${host}" must be lowercase`, hint: `write "${host.toLowerCase()}"` };
+  if (host.startsWith('*.')) {
+    const domain = host.slice(2);
+    if (domain.includes('*')) return { problem: `host "${host}" has more than one wildcard`, hint: 'only one leading "*." label, e.g. *.example.com' };
+    const inner = checkHost(domain);
+    if (inner) return { problem: inner.problem.replace(`host "${domain}"`, `host "${host}"`), ...(inner.hint ? { hint: inner.hint } : {}) };
+    if (!domain.includes('.')) return { problem: `wildcard "${host}" covers a whole top-level domain`, hint: 'a wildcard needs at least two labels after "*.", e.g. *.example.com' };
+    return undefined;
+  }
+  if (host.includes('*')) return { problem: `host "${host}" has a "*" that is not a leading "*." label`, hint: 'a wildcard is written *.example.com: a whole first label, nothing else' };
   if (host.includes('://') || host.includes('/') || host.includes(':')) return { problem: `host "${host}" must be a bare DNS name`, hint: 'no scheme, port or path: e.g. grafana.example.com' };
   const labels = host.split('.');
   const badLabel = labels.find((l) => !/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(l));

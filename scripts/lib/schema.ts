@@ -41,6 +41,8 @@ export interface MapField extends Common {
 
 export const CA_NAMES = ['letsencrypt', 'letsencrypt-staging', 'pebble'] as const;
 
+export const CHALLENGES = ['http-01', 'dns-01'] as const;
+
 const port = (what: string, dflt: number): IntegerField => ({
   type: 'integer',
   description: `Host port published for ${what}.`,
@@ -89,6 +91,17 @@ export const EDGE_SCHEMA: ObjectField = {
           minimum: 1,
           maximum: 365,
         },
+        challenge: {
+          type: 'string',
+          description: 'How the CA checks that you control a name: http-01 (answered through HAProxy on the http port) or dns-01 (a TXT record published by dnsHook; required for wildcard hosts).',
+          default: 'http-01',
+          enum: CHALLENGES,
+        },
+        dnsHook: {
+          type: 'string',
+          description: 'dns-01 only, then required: an executable (path relative to edge.yaml\'s directory) called `set <fqdn> <value>` and `clear <fqdn> <value>` to publish and remove the _acme-challenge TXT record.',
+          examples: ['./dns-hook.sh'],
+        },
       },
     },
     users: {
@@ -117,7 +130,11 @@ export const EDGE_SCHEMA: ObjectField = {
         description: 'One hostname: exactly one of tunnel or upstream.',
         required: ['host'],
         properties: {
-          host: { type: 'string', description: 'The DNS name served (lowercase).' },
+          host: {
+            type: 'string',
+            description: 'The DNS name served (lowercase), or a wildcard *.<domain> for every single label under domain (upstream routes with acme.challenge dns-01 only; an explicit host under it wins).',
+            examples: ['app.example.com', '*.example.com'],
+          },
           tunnel: { type: 'string', description: "A user's name: served by that user's reverse SSH tunnel(s)." },
           replicas: {
             type: 'integer',

@@ -6,7 +6,7 @@ export function renderSummary(model: EdgeModel, source: string): string {
     `config:  ${source}`,
     `project: ${model.project}`,
     `ports:   http ${model.ports.http}, https ${model.ports.https}, ssh ${model.ports.ssh}`,
-    `acme:    ${model.acme.ca} (${model.acme.directoryUrl})${model.acme.email ? `, ${model.acme.email}` : ''}, renew ${model.acme.renewBeforeDays} days before expiry`,
+    `acme:    ${model.acme.ca} (${model.acme.directoryUrl})${model.acme.email ? `, ${model.acme.email}` : ''}, renew ${model.acme.renewBeforeDays} days before expiry${model.acme.challenge === 'dns-01' ? `, dns-01 via ${model.acme.dnsHook}` : ''}`,
     `users:   ${model.users.length === 0 ? '(none)' : model.users.map((u) => `${u.name} (${u.keys.length} key${u.keys.length === 1 ? '' : 's'})`).join(', ')}`,
     `routes:  ${model.routes.length === 0 ? '(none)' : ''}`,
   ];

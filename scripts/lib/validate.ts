@@ -4,12 +4,15 @@
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { ConfigProblem } from './errors.js';
-import type { EdgeModel, RouteModel, UserModel } from './model.js';
+import type { AcmeChallenge, EdgeModel, RouteModel, UserModel } from './model.js';
+import { isWildcardHost } from './model.js';
 import { CA_NAMES, EDGE_SCHEMA, type Field } from './schema.js';
 import { parsePublicKey } from './ssh-key.js';
 import { checkHost, checkUpstream, checkUserName, suggest } from './rules.js';
 
-type Path = Array<string | number>;
+/** A YAML path: keys and list indexes, e.g. `['routes', 1, 'host']`. */
+export type ConfigPath = Array<string | number>;
+type Path = ConfigPath;
 
 export const CA_DIRECTORIES: Record<(typeof CA_NAMES)[number], string> = {
   letsencrypt: 'https://acme-v02.api.letsencrypt.org/directory',
@@ -21,6 +24,11 @@ export const CA_DIRECTORIES: Record<(typeof CA_NAMES)[number], string> = {
 export interface ValidationResult {
   model?: EdgeModel;
   problems: ConfigProblem[];
+  /**
+   * Builds a problem located in the same text (file:line:col and path), for checks the pure
+   * validator cannot make: loadConfig uses it for what needs the file system (acme.dnsHook).
+   */
+  problemAt: (path: ConfigPath, message: string, hint?: string) => ConfigProblem;
 }
 
 function formatPath(path: Path): string {
@@ -36,7 +44,8 @@ class Problems {
     private readonly lines: LineCounter,
   ) {}
 
-  at(path: Path, message: string, hint?: string, node?: Node | null): void {
+  /** One located problem, not recorded. */
+  locate(path: Path, message: string, hint?: string, node?: Node | null): ConfigProblem {
     let target = node ?? undefined;
     for (let n = path.length; !target && n >= 0; n--) {
       const found = n === 0 ? this.doc.contents : this.doc.getIn(path.slice(0, n), true);
@@ -44,7 +53,11 @@ class Problems {
     }
     const offset = target?.range?.[0];
     const pos = offset === undefined ? undefined : this.lines.linePos(offset);
-    this.list.push({ file: this.file, line: pos?.line, col: pos?.col, path: formatPath(path), message, ...(hint ? { hint } : {}) });
+    return { file: this.file, line: pos?.line, col: pos?.col, path: formatPath(path), message, ...(hint ? { hint } : {}) };
+  }
+
+  at(path: Path, message: string, hint?: string, node?: Node | null): void {
+    this.list.push(this.locate(path, message, hint, node));
   }
 }
 
@@ -108,12 +121,13 @@ export function validateConfig(text: string, file: string): ValidationResult {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const out = new Problems(file, doc, lines);
+  const problemAt = (path: Path, message: string, hint?: string) => out.locate(path, message, hint);
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
       const pos = lines.linePos(e.pos[0]);
       out.list.push({ file, line: pos.line, col: pos.col, path: '', message: `YAML syntax: ${e.message.split('\n')[0]}` });
     }
-    return { problems: out.list };
+    return { problems: out.list, problemAt };
   }
   walk(doc.contents as Node | null, EDGE_SCHEMA, [], out);
   const raw = obj(doc.toJS());
@@ -141,6 +155,15 @@ export function validateConfig(text: string, file: string): ValidationResult {
   const email = str(acmeRaw.email);
   if (ca.startsWith('letsencrypt') && !email) out.at(['acme'], `acme.email is required with ca "${caText}"`, "Let's Encrypt sends expiry notices there");
   if (email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) out.at(['acme', 'email'], `"${email}" is not an email address`);
+  // walk() reported a value outside the enum; go on as http-01 so wildcard hosts are still checked.
+  const challenge: AcmeChallenge = str(acmeRaw.challenge) === 'dns-01' ? 'dns-01' : 'http-01';
+  const dnsHook = str(acmeRaw.dnsHook);
+  if (challenge === 'dns-01' && dnsHook === undefined) {
+    out.at(['acme'], 'acme.dnsHook is required with challenge "dns-01"', 'an executable called `set|clear <fqdn> <value>` that publishes the TXT record, e.g. ./dns-hook.sh');
+  }
+  if (challenge !== 'dns-01' && dnsHook !== undefined) out.at(['acme', 'dnsHook'], 'only applies with acme.challenge: dns-01', 'set acme.challenge: dns-01, or remove dnsHook');
+  // Existence and the executable bit need the file system: loadConfig checks them.
+  if (dnsHook !== undefined && (dnsHook.trim() === '' || /[\0\n\r]/.test(dnsHook))) out.at(['acme', 'dnsHook'], `${JSON.stringify(dnsHook)} is not a file path`, 'e.g. ./dns-hook.sh, relative to edge.yaml');
 
   const users: UserModel[] = [];
   for (const [name, value] of Object.entries(obj(raw.users))) {
@@ -167,6 +190,10 @@ export function validateConfig(text: string, file: string): ValidationResult {
     if (host === undefined) return; // reported by walk()
     const hostProblem = checkHost(host);
     if (hostProblem) out.at(['routes', i, 'host'], hostProblem.problem, hostProblem.hint);
+    const wildcard = !hostProblem && isWildcardHost(host);
+    if (wildcard && challenge !== 'dns-01') {
+      out.at(['routes', i, 'host'], `wildcard host "${host}" needs the dns-01 challenge`, 'HTTP-01 cannot validate wildcards: set acme.challenge: dns-01 and acme.dnsHook');
+    }
     const first = hosts.get(host.toLowerCase());
     if (first !== undefined) out.at(['routes', i, 'host'], `duplicate host "${host}" (first at routes[${first}])`, 'each host may have one route');
     else hosts.set(host.toLowerCase(), i);
@@ -175,6 +202,9 @@ export function validateConfig(text: string, file: string): ValidationResult {
     if (r.tunnel !== undefined && r.upstream !== undefined) return out.at(['routes', i], 'has both "tunnel" and "upstream"', 'a route goes to exactly one of them');
     if (r.tunnel === undefined && r.upstream === undefined) return out.at(['routes', i], 'has neither "tunnel" nor "upstream"', 'add tunnel: <user> or upstream: http://host:port');
     if (tunnel !== undefined) {
+      // A tunnel serves one name through one socket named after it; many names behind one
+      // wildcard belong to an upstream (e.g. the operator's own ingress) that tells them apart.
+      if (wildcard) out.at(['routes', i, 'host'], `wildcard host "${host}" cannot be served by a tunnel`, `a tunnel serves one name: list each host (e.g. app.${host.slice(2)}), or route the wildcard to an upstream`);
       if (!userNames.includes(tunnel)) {
         const close = suggest(tunnel, userNames);
         out.at(['routes', i, 'tunnel'], `names no user "${tunnel}"`, close ? `did you mean "${close}"?` : userNames.length ? `users: ${userNames.join(', ')}` : 'define it under users:');
@@ -188,13 +218,13 @@ export function validateConfig(text: string, file: string): ValidationResult {
     }
   });
 
-  if (out.list.length > 0) return { problems: out.list };
+  if (out.list.length > 0) return { problems: out.list, problemAt };
   const model: EdgeModel = {
     project: str(raw.project) ?? 'tunnelgate',
     ports,
-    acme: { ca, directoryUrl, ...(email ? { email } : {}), renewBeforeDays: int(acmeRaw.renewBeforeDays, 30) },
+    acme: { ca, directoryUrl, ...(email ? { email } : {}), renewBeforeDays: int(acmeRaw.renewBeforeDays, 30), challenge, ...(dnsHook !== undefined ? { dnsHook } : {}) },
     users: users.sort((a, b) => a.name.localeCompare(b.name)),
     routes: routes.sort((a, b) => a.host.localeCompare(b.host)),
   };
-  return { model, problems: [] };
+  return { model, problems: [], problemAt };
 }

@@ -33,7 +33,7 @@ function model(users: readonly User[]): EdgeModel {
   return {
     project: 'fence',
     ports: { http: 80, https: 443, ssh: 2222 },
-    acme: { ca: 'pebble', directoryUrl: 'https://pebble:14000/dir', renewBeforeDays: 30 },
+    acme: { ca: 'pebble', directoryUrl: 'https://pebble:14000/dir', renewBeforeDays: 30, challenge: 'http-01' },
     users: users.map((u) => ({ name: u, keys: [readFileSync(join(dir, `${u}.pub`), 'utf8').trim()] })),
     routes: users.map((u) => ({ kind: 'tunnel' as const, host: `${u}.localhost`, user: u, replicas: 1 })),
   };

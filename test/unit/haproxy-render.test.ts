@@ -8,7 +8,7 @@ import { renderHaproxyCfg, renderHaproxyFiles } from '../../haproxy/render-cfg.j
 import { DEFAULT_CERT, UNKNOWN_HOST_BACKEND, UNKNOWN_HOST_PAGE, backendName, tunnelPagePath } from '../../haproxy/names.js';
 import { HAPROXY } from '../../scripts/lib/layout.js';
 import type { EdgeModel } from '../../scripts/lib/model.js';
-import { cases, demo, empty, full } from './fixtures/haproxy/models.js';
+import { cases, demo, empty, full, wildcard } from './fixtures/haproxy/models.js';
 
 const names = Object.keys(cases) as Array<keyof typeof cases>;
 
@@ -95,6 +95,40 @@ describe('backendName', () => {
   it('keeps valid host names readable and replaces anything HAProxy would reject', () => {
     expect(backendName('alice.example.com')).toBe('be_alice.example.com');
     expect(backendName('Web-1.Example.COM')).toBe('be_web-1.example.com');
-    expect(backendName('*.example.com')).toBe('be__.example.com');
+    expect(backendName('*.example.com')).toBe('be__wildcard.example.com');
+    expect(backendName('a b')).toBe('be_a_b');
+  });
+});
+
+describe('wildcard hosts', () => {
+  const rules = renderHaproxyCfg(wildcard).match(/^\s*use_backend be_.*$/gm)!.map((l) => l.trim());
+
+  it('tries every exact host first, then wildcards from the longest domain down', () => {
+    expect(rules.map((r) => r.split(' ')[1])).toEqual(['be_app.example.com', 'be_example.com', 'be__wildcard.dev.example.com', 'be__wildcard.example.com']);
+  });
+
+  it('matches exactly one label under the domain, as the certificate does', () => {
+    // The first rule whose condition holds, evaluated like HAProxy would on var(txn.host).
+    const route = (host: string) => {
+      for (const rule of rules) {
+        const [, backend, how, arg] = /^use_backend (\S+) if \{ var\(txn\.host\) -m (str|reg) (\S+) \}$/.exec(rule)!;
+        if (how === 'str' ? host === arg : new RegExp(arg!).test(host)) return backend;
+      }
+      return 'unknown_host';
+    };
+    expect(route('app.example.com')).toBe('be_app.example.com');
+    expect(route('example.com')).toBe('be_example.com');
+    expect(route('www.example.com')).toBe('be__wildcard.example.com');
+    expect(route('x.dev.example.com')).toBe('be__wildcard.dev.example.com');
+    expect(route('dev.example.com')).toBe('be__wildcard.example.com');
+    expect(route('evil-example.com')).toBe('unknown_host');
+    expect(route('a.b.example.com')).toBe('unknown_host');
+    expect(route('wwwexample.com')).toBe('unknown_host');
+  });
+
+  it('lists the wildcard certificate under its file name with the wildcard as SNI filter', () => {
+    expect(renderHaproxyFiles(wildcard)[HAPROXY.crtList]).toBe(
+      `${DEFAULT_CERT}\n/certs/_wildcard.dev.example.com.pem *.dev.example.com\n/certs/_wildcard.example.com.pem *.example.com\n/certs/app.example.com.pem app.example.com\n/certs/example.com.pem example.com\n`,
+    );
   });
 });

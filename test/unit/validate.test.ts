@@ -60,6 +60,20 @@ const BAD: Array<[string, string, string]> = [
   ['http directory URL', 'acme: {ca: "http://ca.internal/dir", email: a@b.io}\n', 'is neither a known CA nor an https:// directory URL'],
   ['bad email', 'acme: {ca: pebble, email: ops-at-example}\n', 'acme.email: "ops-at-example" is not an email address'],
   ['renewBeforeDays not a number', 'acme: {ca: pebble, renewBeforeDays: soon}\n', 'acme.renewBeforeDays: expected a whole number'],
+  ['unknown challenge', 'acme: {ca: pebble, challenge: tls-alpn-01}\n', 'edge.yaml:1:31 acme.challenge: "tls-alpn-01" is not one of http-01, dns-01'],
+  ['dns-01 without hook', 'acme: {ca: pebble, challenge: dns-01}\n', 'edge.yaml:1:7 acme: acme.dnsHook is required with challenge "dns-01" (hint: an executable called'],
+  ['hook without dns-01', 'acme: {ca: pebble, dnsHook: ./hook.sh}\n', 'edge.yaml:1:29 acme.dnsHook: only applies with acme.challenge: dns-01'],
+  ['hook is empty', 'acme: {ca: pebble, challenge: dns-01, dnsHook: " "}\n', 'acme.dnsHook: " " is not a file path'],
+  ['hook is not a string', 'acme: {ca: pebble, challenge: dns-01, dnsHook: [a]}\n', 'acme.dnsHook: expected a string, got a list'],
+  ['wildcard with http-01', 'acme: {ca: pebble}\nroutes:\n  - {host: "*.example.com", upstream: "http://10.0.0.1"}\n', 'edge.yaml:3:12 routes[0].host: wildcard host "*.example.com" needs the dns-01 challenge (hint: HTTP-01 cannot validate wildcards: set acme.challenge: dns-01'],
+  ['wildcard tunnel', `acme: {ca: pebble, challenge: dns-01, dnsHook: ./hook.sh}\n${users}routes:\n  - {host: "*.example.com", tunnel: alice}\n`, 'edge.yaml:6:12 routes[0].host: wildcard host "*.example.com" cannot be served by a tunnel (hint: a tunnel serves one name: list each host (e.g. app.example.com)'],
+  ['two wildcard labels', `acme: {ca: pebble, challenge: dns-01, dnsHook: ./hook.sh}\nroutes:\n  - {host: "*.*.example.com", upstream: "http://10.0.0.1"}\n`, 'routes[0].host: host "*.*.example.com" has more than one wildcard (hint: only one leading "*." label'],
+  ['inner wildcard', `acme: {ca: pebble, challenge: dns-01, dnsHook: ./hook.sh}\nroutes:\n  - {host: "a.*.example.com", upstream: "http://10.0.0.1"}\n`, 'host "a.*.example.com" has a "*" that is not a leading "*." label'],
+  ['partial wildcard label', `acme: {ca: pebble, challenge: dns-01, dnsHook: ./hook.sh}\nroutes:\n  - {host: "*app.example.com", upstream: "http://10.0.0.1"}\n`, 'host "*app.example.com" has a "*" that is not a leading "*." label'],
+  ['wildcard over a TLD', `acme: {ca: pebble, challenge: dns-01, dnsHook: ./hook.sh}\nroutes:\n  - {host: "*.com", upstream: "http://10.0.0.1"}\n`, 'wildcard "*.com" covers a whole top-level domain'],
+  ['wildcard over a bad name', `acme: {ca: pebble, challenge: dns-01, dnsHook: ./hook.sh}\nroutes:\n  - {host: "*.my_app.example.com", upstream: "http://10.0.0.1"}\n`, 'host "*.my_app.example.com" is not a valid DNS name (hint: label "my_app"'],
+  ['wildcard uppercase', `acme: {ca: pebble, challenge: dns-01, dnsHook: ./hook.sh}\nroutes:\n  - {host: "*.Example.com", upstream: "http://10.0.0.1"}\n`, 'host "*.Example.com" must be lowercase (hint: write "*.example.com")'],
+  ['duplicate wildcard', `acme: {ca: pebble, challenge: dns-01, dnsHook: ./hook.sh}\nroutes:\n  - {host: "*.example.com", upstream: "http://10.0.0.1"}\n  - {host: "*.example.com", upstream: "http://10.0.0.2"}\n`, 'edge.yaml:4:12 routes[1].host: duplicate host "*.example.com" (first at routes[0])'],
 ];
 
 describe('validateConfig rejects bad input with a located message', () => {
@@ -105,6 +119,25 @@ describe('validateConfig', () => {
     expect(dir('letsencrypt')).toMatchObject({ ca: 'letsencrypt', directoryUrl: 'https://acme-v02.api.letsencrypt.org/directory' });
     expect(dir('letsencrypt-staging')?.directoryUrl).toContain('acme-staging-v02');
     expect(dir('https://ca.internal:9000/acme/directory')).toMatchObject({ ca: 'custom', directoryUrl: 'https://ca.internal:9000/acme/directory' });
+  });
+
+  it('defaults to http-01 and keeps a dns-01 hook as written (loadConfig resolves it)', () => {
+    expect(validateConfig('acme: {ca: pebble}\n', 'f').model?.acme).toEqual({ ca: 'pebble', directoryUrl: 'https://pebble:14000/dir', renewBeforeDays: 30, challenge: 'http-01' });
+    expect(validateConfig('acme: {ca: pebble, challenge: dns-01, dnsHook: hooks/dns.sh}\n', 'f').model?.acme).toMatchObject({ challenge: 'dns-01', dnsHook: 'hooks/dns.sh' });
+  });
+
+  it('accepts a wildcard upstream with dns-01, beside explicit hosts under it and the bare domain', () => {
+    const { model, problems: p } = validateConfig(
+      `acme: {ca: pebble, challenge: dns-01, dnsHook: ./hook.sh}\n${users}routes:\n  - {host: "*.example.com", upstream: "http://10.0.0.1"}\n  - {host: app.example.com, tunnel: alice}\n  - {host: example.com, upstream: "http://10.0.0.2"}\n  - {host: "*.dev.example.com", upstream: "http://10.0.0.3"}\n`,
+      'edge.yaml',
+    );
+    expect(p).toEqual([]);
+    expect(model!.routes.map((r) => `${r.kind} ${r.host}`)).toEqual(['upstream *.dev.example.com', 'upstream *.example.com', 'tunnel app.example.com', 'upstream example.com']);
+  });
+
+  it('offers a located problem builder for the checks loadConfig makes', () => {
+    const { problemAt } = validateConfig('acme:\n  ca: pebble\n  challenge: dns-01\n  dnsHook: ./nope.sh\n', 'edge.yaml');
+    expect(formatProblem(problemAt(['acme', 'dnsHook'], 'gone', 'look'))).toBe('edge.yaml:4:12 acme.dnsHook: gone (hint: look)');
   });
 
   it('accepts edge.example.yaml as shipped', () => {
