@@ -4,13 +4,13 @@
  */
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
+import { PLACEHOLDER_ISSUER } from './placeholder-issuer.js';
+
+export { PLACEHOLDER_ISSUER };
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
 const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
-
-/** The issuer name placeholders carry; status and the renewer recognise them by it. */
-export const PLACEHOLDER_ISSUER = 'tunnelgate placeholder';
 
 function toPem(label: string, der: ArrayBuffer): string {
   const b64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');

@@ -115,3 +115,13 @@ export function parseShowSslCert(answer: string): SslCertInfo | undefined {
     dnsNames: san.split(/,\s*/).filter((s) => s.startsWith('DNS:')).map((s) => s.slice(4)),
   };
 }
+
+/**
+ * argv that sends `set ssl cert <path>` with the PEM read from that same path inside the haproxy
+ * container: the private key goes from the certs volume straight to the master socket and never
+ * through the host (or its logs). Blank lines are dropped (they would end the payload early).
+ */
+export function setSslCertFromFileArgv(path: string, masterSocket: string): string[] {
+  const script = `{ printf '@1 set ssl cert %s <<\\n' "$1"; grep -v '^[[:space:]]*$' "$1"; printf '\\n'; } | socat -t 30 stdio "unix-connect:$2"`;
+  return ['sh', '-c', script, 'set-ssl-cert', cliArgument(path), masterSocket];
+}

@@ -7,9 +7,9 @@ import * as engine from './engine.js';
 import { ExitError } from './errors.js';
 import { filesHashPath, type ServiceFiles } from './files.js';
 import { reloadHaproxy, swapHaproxyFiles, waitHaproxyReady } from './haproxy-control.js';
-import { certPath, HAPROXY_UID, MOUNTS, SSHD } from './layout.js';
+import { certName, certPath, HAPROXY_UID, MOUNTS, SSHD } from './layout.js';
 import type { Op } from './plan.js';
-import type { DesiredStack, Service } from './stack.js';
+import type { AnyService, DesiredStack, Service } from './stack.js';
 
 export interface ApplyContext {
   desired: DesiredStack;
@@ -39,7 +39,7 @@ async function provision(service: Service, ctx: ApplyContext): Promise<void> {
   const files = asFiles(ctx.files.files[service]);
   if (service === 'haproxy') {
     const present = new Set((await engine.listDir(name, MOUNTS.certs)).map((n) => n.replace(/\.pem$/, '')));
-    const missing = ctx.files.certHosts.filter((h) => !present.has(h));
+    const missing = ctx.files.certHosts.filter((h) => !present.has(certName(h)));
     if (missing.length) ctx.log(`  placeholder certificates: ${missing.join(', ')}`);
     files.push(...(await placeholderFiles(missing, ctx.now)));
   }
@@ -47,10 +47,14 @@ async function provision(service: Service, ctx: ApplyContext): Promise<void> {
   await engine.putFiles(name, files);
 }
 
-async function create(service: Service, ctx: ApplyContext): Promise<void> {
-  const spec = ctx.desired.containers[service];
+/** The desired container of a service (an optional one only exists when the plan asked for it). */
+const specOf = (ctx: ApplyContext, service: AnyService) => ctx.desired.containers[service]!;
+
+async function create(service: AnyService, ctx: ApplyContext): Promise<void> {
+  const spec = specOf(ctx, service);
   await engine.createContainer(spec);
-  await provision(service, ctx);
+  // Pebble needs no files: it makes its own keys at start.
+  if (service !== 'pebble') await provision(service, ctx);
   await engine.startContainer(spec.name);
   if (service === 'haproxy') await waitHaproxyReady(spec.name);
 }
@@ -86,12 +90,16 @@ export async function apply(ops: Op[], ctx: ApplyContext): Promise<void> {
         await create(o.target, ctx);
         break;
       case 'recreate':
-        await engine.stopContainer(ctx.desired.containers[o.target].name);
-        await engine.removeContainer(ctx.desired.containers[o.target].name);
+        await engine.stopContainer(specOf(ctx, o.target).name);
+        await engine.removeContainer(specOf(ctx, o.target).name);
         await create(o.target, ctx);
         break;
+      case 'remove':
+        await engine.removeContainer(`${ctx.desired.project}-${o.target}-1`);
+        break;
       case 'start':
-        await engine.startContainer(ctx.desired.containers[o.target].name);
+        if (o.target === 'haproxy' || o.target === 'sshd') await provision(o.target, ctx);
+        await engine.startContainer(specOf(ctx, o.target).name);
         if (o.target === 'haproxy') await waitHaproxyReady(ctx.desired.containers.haproxy.name);
         break;
       case 'placeholder-certs':

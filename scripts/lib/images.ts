@@ -3,10 +3,12 @@
  * unchanged context is never rebuilt and a changed one always is.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildImage, imageExists } from './engine.js';
+import { bundleRenewer } from './renewer-bundle.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -25,8 +27,9 @@ const notSource = (rel: string) => !rel.endsWith('.ts') && !rel.endsWith('.md');
 export const IMAGES: Record<ImageName, ImageSpec> = {
   haproxy: { dir: 'haproxy', dockerfile: 'Dockerfile', include: notSource },
   sshd: { dir: 'sshd', dockerfile: 'Dockerfile', include: notSource },
-  renewer: { dir: 'certs', dockerfile: 'Dockerfile', include: (rel) => rel !== 'pebble.Dockerfile' && !rel.endsWith('.md') },
-  pebble: { dir: 'certs', dockerfile: 'pebble.Dockerfile', include: (rel) => rel === 'pebble.Dockerfile' },
+  // The renewer's context is generated (Dockerfile + the esbuild bundle): see renewerContext().
+  renewer: { dir: 'certs', dockerfile: 'Dockerfile', include: () => false },
+  pebble: { dir: 'certs', dockerfile: 'pebble.Dockerfile', include: (rel) => rel === 'pebble-entrypoint.sh' },
 };
 
 function listFiles(dir: string): string[] {
@@ -42,8 +45,30 @@ function listFiles(dir: string): string[] {
   return out.sort();
 }
 
+type Context = { dir: string; files: string[]; tag: string };
+let renewerCache: Context | undefined;
+
+/**
+ * The renewer's build context: certs/Dockerfile and the bundled program, written to a temp
+ * folder named after their hash. Hashing the bundle (not the sources) covers every input that
+ * ends up in the image: our TypeScript, the locked acme-client, esbuild's own output.
+ */
+function renewerContext(): Context {
+  if (renewerCache) return renewerCache;
+  const dockerfile = readFileSync(join(REPO_ROOT, 'certs', 'Dockerfile'));
+  const bundle = bundleRenewer(REPO_ROOT);
+  const hash = createHash('sha256').update(dockerfile).update('\0').update(bundle).digest('hex').slice(0, 12);
+  const dir = join(tmpdir(), `tunnelgate-renewer-${hash}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'Dockerfile'), dockerfile);
+  writeFileSync(join(dir, 'renewer.cjs'), bundle);
+  renewerCache = { dir, files: ['Dockerfile', 'renewer.cjs'], tag: `tunnelgate/renewer:${hash}` };
+  return renewerCache;
+}
+
 /** The context files and the tag (`tunnelgate/<name>:<12 hex of their content hash>`). */
-export function imageContext(name: ImageName): { dir: string; files: string[]; tag: string } {
+export function imageContext(name: ImageName): Context {
+  if (name === 'renewer') return renewerContext();
   const spec = IMAGES[name];
   const dir = join(REPO_ROOT, spec.dir);
   const files = listFiles(dir).filter((rel) => rel === spec.dockerfile || spec.include(rel));
@@ -64,7 +89,7 @@ export async function ensureImage(name: ImageName, onProgress?: (line: string) =
     tag: ctx.tag,
     context: ctx.dir,
     files: ctx.files,
-    dockerfile: spec.dockerfile,
+    dockerfile: name === 'renewer' ? 'Dockerfile' : spec.dockerfile,
     labels: { 'org.tunnelgate.image': name },
     onProgress,
   });

@@ -5,10 +5,10 @@ import { exec, listContainers, listDir, listNetworks, listVolumes, type Observed
 import { filesHashPath } from './files.js';
 import { MOUNTS } from './layout.js';
 import type { ObservedStack } from './plan.js';
-import { LABEL, SERVICES, type Service } from './stack.js';
+import { LABEL, OPTIONAL_SERVICES, SERVICES, type AnyService, type Service } from './stack.js';
 
 export interface Observed extends ObservedStack {
-  raw: Partial<Record<Service, ObservedContainer>>;
+  raw: Partial<Record<AnyService, ObservedContainer>>;
 }
 
 export async function observe(project: string): Promise<Observed> {
@@ -16,13 +16,14 @@ export async function observe(project: string): Promise<Observed> {
   const [containers, networks, volumes] = await Promise.all([listContainers([byProject]), listNetworks([byProject]), listVolumes([byProject])]);
   const out: Observed = { networks: networks.map((n) => n.name), volumes: volumes.map((v) => v.name), containers: {}, filesHash: {}, raw: {} };
   for (const c of containers) {
-    const service = c.labels[LABEL.service] as Service;
-    if (!SERVICES.includes(service)) continue;
+    const service = c.labels[LABEL.service] as AnyService;
+    // One-off containers (a renewer mid-run) are not part of the desired stack.
+    if (c.labels[LABEL.oneoff] === 'True' || ![...SERVICES, ...OPTIONAL_SERVICES].includes(service)) continue;
     out.raw[service] = c;
     out.containers[service] = { name: c.name, running: c.running, hash: c.labels[LABEL.configHash] };
-    if (c.running) {
+    if (c.running && service !== 'pebble') {
       const res = await exec(c.name, ['cat', filesHashPath(service)]);
-      if (res.exitCode === 0) out.filesHash[service] = res.stdout.trim();
+      if (res.exitCode === 0) out.filesHash[service as Service] = res.stdout.trim();
     }
   }
   const haproxy = out.raw.haproxy;

@@ -2,15 +2,16 @@
  * Desired vs. observed → a list of operations, each with its cause. Pure: `up --dry-run` prints
  * exactly this, and `apply` carries it out without further decisions.
  */
-import type { DesiredStack, Service } from './stack.js';
+import { certName } from './layout.js';
+import type { AnyService, DesiredStack, OptionalService, Service } from './stack.js';
 
 export interface ObservedStack {
   networks: string[];
   volumes: string[];
-  containers: Partial<Record<Service, { name: string; running: boolean; hash?: string }>>;
+  containers: Partial<Record<AnyService, { name: string; running: boolean; hash?: string }>>;
   /** Hash of the config files each running container was last given (undefined: unknown). */
   filesHash: Partial<Record<Service, string>>;
-  /** Hosts that have a PEM in the certs volume (undefined when it could not be looked at). */
+  /** Certificate names (`certName(host)`) with a PEM in the certs volume (undefined when it could not be looked at). */
   certHosts?: string[];
 }
 
@@ -22,7 +23,8 @@ export interface DesiredFiles {
 
 export type Op =
   | { op: 'create-network' | 'create-volume'; target: string; cause: string }
-  | { op: 'create' | 'recreate' | 'start'; target: Service; cause: string }
+  | { op: 'create' | 'recreate' | 'start'; target: AnyService; cause: string }
+  | { op: 'remove'; target: OptionalService; cause: string }
   | { op: 'placeholder-certs'; target: 'haproxy'; hosts: string[]; cause: string }
   | { op: 'reload'; target: 'haproxy'; cause: string }
   | { op: 'update-users'; target: 'sshd'; cause: string };
@@ -44,18 +46,30 @@ export function plan(desired: DesiredStack, files: DesiredFiles, observed: Obser
       ops.push({ op: 'recreate', target: service, cause: have.hash ? 'container settings changed (image, ports or mounts)' : 'container has no config-hash label' });
       continue;
     }
-    if (!have.running) ops.push({ op: 'start', target: service, cause: 'container is stopped' });
+    if (!have.running) {
+      // Starting re-provisions its files first (they can be written while it is stopped), so a
+      // stack stopped half-way through an earlier `up` comes back whole and current.
+      ops.push({ op: 'start', target: service, cause: 'container is stopped' });
+      continue;
+    }
     const known = observed.filesHash[service];
     if (known === files.hash[service]) continue;
     const cause = known === undefined ? 'config files unknown' : 'config files changed';
     if (service === 'sshd') {
       ops.push({ op: 'update-users', target: 'sshd', cause: `${cause}: sshd_config, accounts or keys` });
     } else {
-      const missing = files.certHosts.filter((h) => !(observed.certHosts ?? []).includes(h));
+      const missing = files.certHosts.filter((h) => !(observed.certHosts ?? []).includes(certName(h)));
       if (observed.certHosts && missing.length > 0) ops.push({ op: 'placeholder-certs', target: 'haproxy', hosts: missing, cause: 'hosts without a certificate' });
       ops.push({ op: 'reload', target: 'haproxy', cause: `${cause}: haproxy.cfg, pages or crt-list` });
     }
   }
+  // After haproxy: Pebble points its DNS at the haproxy container when it starts.
+  const pebble = desired.containers.pebble;
+  const havePebble = observed.containers.pebble;
+  if (pebble && !havePebble) ops.push({ op: 'create', target: 'pebble', cause: 'acme.ca is pebble' });
+  else if (pebble && havePebble?.hash !== pebble.hash) ops.push({ op: 'recreate', target: 'pebble', cause: 'container settings changed (image)' });
+  else if (pebble && havePebble && !havePebble.running) ops.push({ op: 'start', target: 'pebble', cause: 'container is stopped' });
+  else if (!pebble && havePebble && desired.orphans.includes('pebble')) ops.push({ op: 'remove', target: 'pebble', cause: 'acme.ca is no longer pebble' });
   return ops;
 }
 

@@ -10,6 +10,11 @@ import type { EdgeModel } from './model.js';
 export const SERVICES = ['haproxy', 'sshd'] as const;
 export type Service = (typeof SERVICES)[number];
 
+/** Long-running services that exist only for some configs: the embedded CA for `acme.ca: pebble`. */
+export const OPTIONAL_SERVICES = ['pebble'] as const;
+export type OptionalService = (typeof OPTIONAL_SERVICES)[number];
+export type AnyService = Service | OptionalService;
+
 export const LABEL = {
   project: 'com.docker.compose.project',
   service: 'com.docker.compose.service',
@@ -26,7 +31,8 @@ export const LABEL = {
 } as const;
 
 export interface StackOptions {
-  images: Record<Service, string>;
+  /** With `pebble`, the embedded CA is part of the stack (the caller decides: ca pebble and ACME on). */
+  images: Record<Service, string> & { pebble?: string };
   /** Absolute path of the compose file and the repo, for Compose's own labels. */
   composePath: string;
   workingDir: string;
@@ -38,7 +44,11 @@ export interface DesiredStack {
   project: string;
   network: { name: string; labels: Record<string, string> };
   volumes: Array<{ key: string; name: string; labels: Record<string, string> }>;
-  containers: Record<Service, ContainerSpec & { service: Service; hash: string }>;
+  containers: Record<Service, ContainerSpec & { service: Service; hash: string }> & { pebble?: ContainerSpec & { service: 'pebble'; hash: string } };
+  /** Optional services to remove when found: the config no longer asks for them. */
+  orphans: OptionalService[];
+  /** Volumes and network of the one-off renewer container (its name and labels are per run). */
+  renewer: { mounts: ContainerSpec['mounts']; network: string; aliases: string[] };
 }
 
 interface ComposeService {
@@ -48,7 +58,7 @@ interface ComposeService {
   ports?: string[];
   sysctls?: Record<string, string>;
   volumes?: string[];
-  networks?: string[] | Record<string, unknown>;
+  networks?: string[] | Record<string, { aliases?: string[] } | null>;
 }
 
 /** Compose's `${VAR}` / `${VAR:-default}` interpolation, enough for our file. */
@@ -72,16 +82,21 @@ export function renderStack(composeText: string, model: EdgeModel, opts: StackOp
     SSH_PORT: String(model.ports.ssh),
     HAPROXY_IMAGE: opts.images.haproxy,
     SSHD_IMAGE: opts.images.sshd,
+    PEBBLE_IMAGE: opts.images.pebble ?? '',
   };
-  const compose = parse(interpolate(composeText, vars)) as { services: Record<Service, ComposeService>; networks: Record<string, unknown>; volumes: Record<string, unknown> };
+  const compose = parse(interpolate(composeText, vars)) as { services: Record<AnyService | 'renewer', ComposeService>; networks: Record<string, unknown>; volumes: Record<string, unknown> };
   const common = { [LABEL.project]: p, ...(opts.extraLabels ?? {}) };
   const [netKey] = Object.keys(compose.networks);
   const network = { name: `${p}_${netKey}`, labels: { ...common, [LABEL.network]: netKey!, [LABEL.version]: '2.39.0' } };
   // Compose's rule: never a config-hash on a volume (it would look changed on every edit).
   const volumes = Object.keys(compose.volumes).map((key) => ({ key, name: `${p}_${key}`, labels: { ...common, [LABEL.volume]: key, [LABEL.version]: '2.39.0' } }));
 
-  const containers = {} as DesiredStack['containers'];
-  for (const service of SERVICES) {
+  const mounts = (svc: ComposeService) =>
+    (svc.volumes ?? []).map((m) => {
+      const [key, target, mode] = m.split(':');
+      return { volume: `${p}_${key}`, target: target!, readOnly: mode === 'ro' };
+    });
+  const build = <S extends AnyService>(service: S) => {
     const svc = compose.services[service];
     const spec: ContainerSpec = {
       name: `${p}-${service}-1`,
@@ -91,10 +106,7 @@ export function renderStack(composeText: string, model: EdgeModel, opts: StackOp
         const [host, container] = mapping.split(':').map(Number);
         return { host: host!, container: container! };
       }),
-      mounts: (svc.volumes ?? []).map((m) => {
-        const [key, target, mode] = m.split(':');
-        return { volume: `${p}_${key}`, target: target!, readOnly: mode === 'ro' };
-      }),
+      mounts: mounts(svc),
       network: network.name,
       aliases: [service],
       restart: svc.restart === 'unless-stopped' ? 'unless-stopped' : 'no',
@@ -112,7 +124,15 @@ export function renderStack(composeText: string, model: EdgeModel, opts: StackOp
       [LABEL.configFiles]: opts.composePath,
       [LABEL.version]: '2.39.0',
     };
-    containers[service] = { ...spec, service, hash };
-  }
-  return { project: p, network, volumes, containers };
+    return { ...spec, service, hash };
+  };
+  const containers = { haproxy: build('haproxy'), sshd: build('sshd') } as DesiredStack['containers'];
+  if (opts.images.pebble) containers.pebble = build('pebble');
+  const renewerNet = compose.services.renewer.networks;
+  const renewer = {
+    mounts: mounts(compose.services.renewer),
+    network: network.name,
+    aliases: (renewerNet && !Array.isArray(renewerNet) ? Object.values(renewerNet)[0]?.aliases : undefined) ?? ['renewer'],
+  };
+  return { project: p, network, volumes, containers, orphans: model.acme.ca === 'pebble' ? [] : ['pebble'], renewer };
 }

@@ -227,6 +227,14 @@ describe('converging again', () => {
     expect((await get(ports.https, A)).status).toBe(200);
   });
 
+  it('starts a stopped HAProxy with its current files, and serves again', async () => {
+    await engine.stopContainer(names().haproxy, 1);
+    const res = await up(model(false).model, say);
+    expect(res.ops.map((o) => `${o.op} ${o.target}`)).toEqual(['start haproxy']);
+    expect((await waitFor(() => get(ports.https, A), (r) => r.status === 200)).body).toBe('from-laptop-1');
+    expect((await up(model(false).model, say)).ops).toEqual([]);
+  });
+
   it('keeps the SSH host key across down and up (no host-key warning for users)', async () => {
     const key = async () => (await engine.exec(names().sshd, ['cat', '/hostkeys/ssh_host_ed25519_key.pub'])).stdout.split(' ').slice(0, 2).join(' ');
     const first = await key();

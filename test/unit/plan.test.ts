@@ -64,10 +64,37 @@ describe('plan', () => {
     expect(ops).toEqual([{ op: 'recreate', target: 'haproxy', cause: 'container settings changed (image, ports or mounts)' }]);
   });
 
-  it('starts a stopped container and then brings its files up to date', () => {
+  it('starts a stopped container (apply writes its current files first), with no reload on top', () => {
     const obs = converged();
     obs.containers.haproxy!.running = false;
     delete obs.filesHash.haproxy;
-    expect(plan(desired, files, obs).map((o) => o.op)).toEqual(['start', 'reload']);
+    expect(renderPlan(plan(desired, files, obs))).toBe('start             haproxy (container is stopped)');
+  });
+});
+
+describe('plan: the embedded CA (acme.ca: pebble)', () => {
+  const pebbleModel = { ...demo, acme: { ...demo.acme, ca: 'pebble' as const } };
+  const withPebble = renderStack(compose, pebbleModel, { images: { ...images, pebble: 'tunnelgate/pebble:ccc' }, composePath: '/repo/stacks/edge.compose.yaml', workingDir: '/repo' });
+  const pebble = withPebble.containers.pebble!;
+
+  it('creates pebble after haproxy (it points its DNS at haproxy when it starts)', () => {
+    const ops = plan(withPebble, files, converged());
+    expect(renderPlan(ops)).toBe('create            pebble (acme.ca is pebble)');
+  });
+
+  it('leaves a running pebble alone, starts a stopped one', () => {
+    const running = { ...converged(), containers: { ...converged().containers, pebble: { name: pebble.name, running: true, hash: pebble.hash } } };
+    expect(plan(withPebble, files, running)).toEqual([]);
+    const stopped = { ...running, containers: { ...running.containers, pebble: { name: pebble.name, running: false, hash: pebble.hash } } };
+    expect(renderPlan(plan(withPebble, files, stopped))).toBe('start             pebble (container is stopped)');
+  });
+
+  it('removes pebble once the config no longer uses it, but keeps it when ACME is only switched off', () => {
+    const running = { ...converged(), containers: { ...converged().containers, pebble: { name: pebble.name, running: true, hash: pebble.hash } } };
+    const other = { ...demo, acme: { ...demo.acme, ca: 'letsencrypt' as const } };
+    const noPebble = renderStack(compose, other, { images, composePath: '/repo/stacks/edge.compose.yaml', workingDir: '/repo' });
+    expect(renderPlan(plan(noPebble, files, running))).toBe('remove            pebble (acme.ca is no longer pebble)');
+    const acmeOff = renderStack(compose, pebbleModel, { images, composePath: '/repo/stacks/edge.compose.yaml', workingDir: '/repo' });
+    expect(plan(acmeOff, files, running)).toEqual([]);
   });
 });

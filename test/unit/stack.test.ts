@@ -55,3 +55,24 @@ describe('interpolate and stableHash', () => {
     expect(stableHash({ a: 1, b: [1, { c: 2, d: 3 }] })).toBe(stableHash({ b: [1, { d: 3, c: 2 }], a: 1 }));
   });
 });
+
+describe('renderStack: optional services', () => {
+  it('has no pebble unless asked, and describes the one-off renewer', () => {
+    const stack = renderStack(compose, demo, opts);
+    expect(stack.containers.pebble).toBeUndefined();
+    expect(stack.renewer).toEqual({
+      mounts: [
+        { volume: 'demo_certs', target: '/certs', readOnly: false },
+        { volume: 'demo_acme', target: '/acme', readOnly: false },
+      ],
+      network: 'demo_edge',
+      aliases: ['renewer'],
+    });
+  });
+
+  it('adds pebble on the stack network, unpublished, labelled like the others', () => {
+    const stack = renderStack(compose, demo, { ...opts, images: { ...opts.images, pebble: 'tunnelgate/pebble:ccc' } });
+    expect(stack.containers.pebble).toMatchObject({ name: 'demo-pebble-1', image: 'tunnelgate/pebble:ccc', ports: [], aliases: ['pebble'], network: 'demo_edge', restart: 'unless-stopped' });
+    expect(stack.containers.pebble!.labels[LABEL.service]).toBe('pebble');
+  });
+});

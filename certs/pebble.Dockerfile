@@ -1,0 +1,11 @@
+# Pebble 2.6 from Debian: an embedded ACME test CA for the demo and the tests, never for a real
+# domain. pebble-challtestsrv is the DNS server Pebble asks: every name resolves to the haproxy
+# container (so HTTP-01 is validated for real through HAProxy's :80) and DNS-01 TXT records are
+# set through its management API on :8055.
+# openssl: the listener certificate is made at container start; curl: `point-dns` (see entrypoint).
+FROM debian:trixie-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends pebble openssl curl ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+COPY pebble-entrypoint.sh /usr/local/bin/pebble-entrypoint.sh
+ENTRYPOINT ["sh", "/usr/local/bin/pebble-entrypoint.sh"]

@@ -1,0 +1,106 @@
+/**
+ * The ACME client for one pass: the account key from the `acme` volume (made once, 0600), and
+ * acme-client's HTTP retries tuned so a pass is bounded: a few linear back-offs for network and
+ * 5xx errors, and a CA's Retry-After honoured only up to a limit (beyond it, the host fails at
+ * once with the time to come back, instead of a cron job sleeping for hours).
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
+import * as acme from 'acme-client';
+import { MOUNTS } from '../../scripts/lib/layout.js';
+
+export const ACCOUNT_KEY_PATH = `${MOUNTS.acme}/account.key`;
+
+/** The account key, created on first use; reused so the CA sees one account across runs. */
+export async function accountKey(): Promise<Buffer> {
+  if (existsSync(ACCOUNT_KEY_PATH)) return readFileSync(ACCOUNT_KEY_PATH);
+  const key = await acme.crypto.createPrivateEcdsaKey();
+  // wx: never overwrite a key another run created meanwhile.
+  writeFileSync(ACCOUNT_KEY_PATH, key, { mode: 0o600, flag: 'wx' });
+  return key;
+}
+
+/** The last Retry-After the CA sent that was too long to wait for (for the error message). */
+export let refusedRetryAfter: string | undefined;
+
+/**
+ * acme-client retries 429/5xx/network errors itself (waiting Retry-After, else attempt × delay
+ * seconds). Three attempts at 1 s steps keep a dead CA to ~6 s; a Retry-After above the bound
+ * marks the request as out of attempts (acme-client reads `config.retryAttempt`), so it fails now.
+ */
+export function tuneRetries(maxRetryAfterSeconds: number): void {
+  const ax = acme.axios as unknown as {
+    defaults: { acmeSettings: { retryMaxAttempts: number; retryDefaultDelay: number }; transformResponse: unknown[] };
+  };
+  ax.defaults.acmeSettings.retryMaxAttempts = 3;
+  ax.defaults.acmeSettings.retryDefaultDelay = 1;
+  const bound = function (this: { retryAttempt?: number }, data: unknown, headers: { get?: (k: string) => unknown }, status?: number) {
+    const raw = headers?.get?.('retry-after');
+    if ((status === 429 || (status ?? 0) >= 500) && raw !== undefined && raw !== null) {
+      const seconds = /^\d+$/.test(String(raw)) ? Number(raw) : (Date.parse(String(raw)) - Date.now()) / 1000;
+      if (seconds > maxRetryAfterSeconds) {
+        refusedRetryAfter = String(raw);
+        this.retryAttempt = Number.MAX_SAFE_INTEGER;
+      }
+    }
+    return data;
+  };
+  ax.defaults.transformResponse = [...ax.defaults.transformResponse, bound];
+}
+
+/** A client for the directory with the account key. */
+export async function acmeClient(directoryUrl: string): Promise<acme.Client> {
+  return new acme.Client({ directoryUrl, accountKey: await accountKey() });
+}
+
+/** GET with acme-client's HTTP stack (same trust, same bounded retries); JSON body and headers. */
+export async function getJson(url: string): Promise<{ data: Record<string, unknown>; retryAfter?: string }> {
+  const res = await (acme.axios as unknown as { get(u: string, o: object): Promise<{ data: Record<string, unknown>; headers: Record<string, string> }> }).get(url, {
+    validateStatus: (s: number) => s === 200,
+    timeout: 15_000,
+  });
+  return { data: res.data, retryAfter: res.headers['retry-after'] };
+}
+
+/**
+ * Finds the account of our key, or registers it. acme-client's `auto()` would "update" an
+ * existing account with `{termsOfServiceAgreed}` alone, which Pebble (rightly) refuses as an
+ * empty update: asking with `onlyReturnExisting` first makes the lookup a POST-as-GET.
+ */
+export async function ensureAccount(client: acme.Client, email?: string): Promise<void> {
+  try {
+    await client.createAccount({ onlyReturnExisting: true });
+  } catch {
+    await client.createAccount({ termsOfServiceAgreed: true, ...(email ? { contact: [`mailto:${email}`] } : {}) });
+  }
+}
+
+function getOnce(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpsGet(url, { timeout: 10_000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out after 10s'))).on('error', reject);
+  });
+}
+
+/**
+ * Checks the directory answers, with 3 attempts backing off 1 s, 2 s. Done with plain https
+ * because acme-client, once its retries on a network error run out, throws a TypeError of its
+ * own that hides the real cause (ENOTFOUND, ECONNREFUSED), which the operator needs to see.
+ */
+export async function probeDirectory(url: string): Promise<void> {
+  let last: Error | undefined;
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    try {
+      const status = await getOnce(url);
+      if (status === 200) return;
+      last = new Error(`directory answered HTTP ${status}`);
+    } catch (err) {
+      last = err as Error;
+    }
+    if (attempt < 3) await new Promise((r) => setTimeout(r, attempt * 1000));
+  }
+  throw last!;
+}

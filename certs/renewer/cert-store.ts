@@ -1,0 +1,32 @@
+/**
+ * The certs volume as the renewer sees it: read the current PEM and metadata, write new ones
+ * atomically (temp name + rename, so HAProxy never reads half a file).
+ */
+import { randomBytes } from 'node:crypto';
+import { chownSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { parseCertMeta, type CertMeta } from '../cert-meta.js';
+import { certMetaPath, certPath, HAPROXY_UID } from '../../scripts/lib/layout.js';
+
+const read = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : undefined);
+
+/** The host's PEM (fullchain + key) and metadata, each `undefined` when absent. */
+export function readStored(host: string): { pem?: string; meta?: CertMeta } {
+  return { pem: read(certPath(host)), meta: parseCertMeta(read(certMetaPath(host))) };
+}
+
+function writeAtomic(path: string, content: string, mode: number, uid?: number): void {
+  const tmp = `${path}.tmp-${randomBytes(4).toString('hex')}`;
+  writeFileSync(tmp, content, { mode });
+  if (uid !== undefined) chownSync(tmp, uid, uid);
+  renameSync(tmp, path);
+}
+
+/** The new PEM: 0600, owned by HAProxy's uid (it holds the private key). */
+export function writePem(host: string, pem: string): void {
+  writeAtomic(certPath(host), pem, 0o600, HAPROXY_UID);
+}
+
+/** Metadata holds no secret: world-readable, so `status` can read it through any container. */
+export function writeMeta(host: string, meta: CertMeta): void {
+  writeAtomic(certMetaPath(host), `${JSON.stringify(meta, null, 2)}\n`, 0o644);
+}
