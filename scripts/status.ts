@@ -1,4 +1,4 @@
-/** `npm run status`: containers, routes with per-slot health, users; or one user's connect instructions. */
+/** `npm run status`: containers, routes with per-slot health, users, certificates; or one user's connect instructions. */
 import { SHOW_SERVERS_COMMAND, parseShowStat } from '../haproxy/runtime-api.js';
 import { COMMON_HELP, parseFlags, runScript } from './lib/cli.js';
 import { listContainers, ping } from './lib/engine.js';
@@ -6,12 +6,15 @@ import { masterCli } from './lib/haproxy-control.js';
 import { connectInstructions } from './lib/instructions.js';
 import { loadConfig } from './lib/load-config.js';
 import { LABEL } from './lib/stack.js';
+import { buildCertificates } from './lib/cert-status.js';
+import { observeCertificates } from './lib/observe-certs.js';
 import { buildStatus, renderStatus } from './lib/status-report.js';
 
 const HELP = `usage: npm run status -- [options]
 
 Shows the stack's containers, each route with the health of every tunnel slot (from HAProxy),
-and which users are connected.
+which users are connected, and each certificate: names, issuer, expiry, days left, and the
+last renewal's result and error.
 
       --json              machine-readable output
   -u, --user NAME         print NAME's connect instructions: ssh command, ~/.ssh/config block,
@@ -32,10 +35,12 @@ await runScript(async (argv) => {
   const containers = await listContainers([`${LABEL.project}=${model.project}`]);
   const haproxy = containers.find((c) => c.labels[LABEL.service] === 'haproxy' && c.running);
   const servers = haproxy ? parseShowStat(await masterCli(haproxy.name, SHOW_SERVERS_COMMAND.trim())) : undefined;
+  const certs = haproxy ? await observeCertificates(haproxy.name, model) : undefined;
   const report = buildStatus(
     model,
     containers.map((c) => ({ service: c.labels[LABEL.service] ?? '?', name: c.name, state: c.state, ...(c.running ? { startedAt: c.startedAt } : {}) })).sort((a, b) => a.service.localeCompare(b.service)),
     servers,
+    buildCertificates(model, certs, new Date()),
   );
   console.log(flags.json ? JSON.stringify(report, null, 2) : renderStatus(report));
 });

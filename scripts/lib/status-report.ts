@@ -4,6 +4,7 @@
  */
 import { backendName } from '../../haproxy/names.js';
 import type { ServerState } from '../../haproxy/runtime-api.js';
+import { renderCertificates, type CertificateStatus } from './cert-status.js';
 import type { EdgeModel } from './model.js';
 import { tunnelSocketPaths } from './model.js';
 
@@ -29,14 +30,18 @@ export interface StatusReport {
   containers: Array<{ service: string; name: string; state: string; startedAt?: string }>;
   routes: RouteStatus[];
   users: Array<{ name: string; keys: number; connected: string[]; offline: string[] }>;
+  /** One per route host (see cert-status.ts); empty when none were looked at. */
+  certificates: CertificateStatus[];
 }
 
 const isUp = (status: string) => /^UP\b/.test(status) || status === 'no check';
 
+/** The report from the model, the containers found, HAProxy's server states and the certificates (buildCertificates). */
 export function buildStatus(
   model: EdgeModel,
   containers: StatusReport['containers'],
   servers: ServerState[] | undefined,
+  certificates: CertificateStatus[] = [],
 ): StatusReport {
   const find = (backend: string, server: string) => servers?.find((s) => s.backend === backend && s.server === server);
   const routes: RouteStatus[] = model.routes.map((r) => {
@@ -57,9 +62,10 @@ export function buildStatus(
     const mine = routes.filter((r) => r.kind === 'tunnel' && r.target === `tunnel ${u.name}`).flatMap((r) => r.slots ?? []);
     return { name: u.name, keys: u.keys.length, connected: mine.filter((s) => s.connected).map((s) => s.socket), offline: mine.filter((s) => !s.connected).map((s) => s.socket) };
   });
-  return { project: model.project, containers, routes, users };
+  return { project: model.project, containers, routes, users, certificates };
 }
 
+/** The text form: containers, routes with slots, users, certificates. */
 export function renderStatus(report: StatusReport): string {
   const out = [`project ${report.project}`];
   if (report.containers.length === 0) out.push('  not running (npm run up)');
@@ -73,5 +79,6 @@ export function renderStatus(report: StatusReport): string {
   out.push('', 'users');
   if (report.users.length === 0) out.push('  (none)');
   for (const u of report.users) out.push(`  ${u.name}  ${u.keys} key(s)  ${u.connected.length} connected, ${u.offline.length} offline`);
+  out.push('', ...renderCertificates(report.certificates));
   return out.join('\n');
 }
