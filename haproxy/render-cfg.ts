@@ -44,6 +44,10 @@ const defaultsSection = [
   '    log global',
   '    option httplog',
   '    option dontlognull',
+  // Log errors and abnormal requests only (5xx, timeouts, aborted, redispatched): a line per
+  // request through Docker's log driver cost 4x in throughput (404 path on this 2-core VM,
+  // wrk -c32: 9,100 req/s with every request logged, 38,500 with this).
+  '    option dontlog-normal',
   '    option forwardfor',
   // Without it a reload closes idle keep-alive connections just as clients reuse them (read
   // errors under load); with it the old worker closes them on its next response (REFERENCE.md).

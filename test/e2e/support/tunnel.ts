@@ -83,7 +83,7 @@ export interface SshProcess {
 }
 
 /** Runs Debian's OpenSSH client against the stack's published SSH port. */
-export function ssh(port: number, user: string, key: string, args: string[], knownHosts = join(tmp, 'known_hosts')): SshProcess {
+export function ssh(port: number, user: string, key: string, args: string[], knownHosts = join(tmp, 'known_hosts'), host = '127.0.0.1'): SshProcess {
   const child = spawn(
     'ssh',
     [
@@ -96,7 +96,7 @@ export function ssh(port: number, user: string, key: string, args: string[], kno
       '-o', `UserKnownHostsFile=${knownHosts}`,
       '-o', 'ConnectTimeout=10',
       ...args,
-      `${user}@127.0.0.1`,
+      `${user}@${host}`,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -108,8 +108,9 @@ export function ssh(port: number, user: string, key: string, args: string[], kno
 }
 
 /** `ssh -N -R <socket>:localhost:<localPort>`: a reverse tunnel onto a UNIX socket. */
-export function tunnel(port: number, user: string, key: string, socket: string, localPort: number): SshProcess {
-  return ssh(port, user, key, ['-N', '-o', 'ExitOnForwardFailure=yes', '-o', 'ServerAliveInterval=5', '-R', `${socket}:127.0.0.1:${localPort}`]);
+export function tunnel(port: number, user: string, key: string, socket: string, localPort: number, host = '127.0.0.1'): SshProcess {
+  const args = ['-N', '-o', 'ExitOnForwardFailure=yes', '-o', 'ServerAliveInterval=5', '-R', `${socket}:127.0.0.1:${localPort}`];
+  return ssh(port, user, key, args, join(tmp, `known_hosts_${host}`), host);
 }
 
 export async function stop(p: SshProcess): Promise<void> {
