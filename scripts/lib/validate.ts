@@ -161,7 +161,9 @@ export function validateConfig(text: string, file: string): ValidationResult {
   if (challenge === 'dns-01' && dnsHook === undefined) {
     out.at(['acme'], 'acme.dnsHook is required with challenge "dns-01"', 'an executable called `set|clear <fqdn> <value>` that publishes the TXT record, e.g. ./dns-hook.sh');
   }
-  if (challenge !== 'dns-01' && dnsHook !== undefined) out.at(['acme', 'dnsHook'], 'only applies with acme.challenge: dns-01', 'set acme.challenge: dns-01, or remove dnsHook');
+  // Only for a valid http-01: with an invalid challenge the enum error already says what is wrong.
+  const challengeValid = acmeRaw.challenge === undefined || acmeRaw.challenge === 'http-01' || acmeRaw.challenge === 'dns-01';
+  if (challenge !== 'dns-01' && challengeValid && dnsHook !== undefined) out.at(['acme', 'dnsHook'], 'only applies with acme.challenge: dns-01', 'set acme.challenge: dns-01, or remove dnsHook');
   // Existence and the executable bit need the file system: loadConfig checks them.
   if (dnsHook !== undefined && (dnsHook.trim() === '' || /[\0\n\r]/.test(dnsHook))) out.at(['acme', 'dnsHook'], `${JSON.stringify(dnsHook)} is not a file path`, 'e.g. ./dns-hook.sh, relative to edge.yaml');
 

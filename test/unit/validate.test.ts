@@ -90,6 +90,12 @@ describe('validateConfig rejects bad input with a located message', () => {
 });
 
 describe('validateConfig', () => {
+  it('does not add "dnsHook only applies with dns-01" to an invalid challenge', () => {
+    const found = problems('acme: {ca: pebble, challenge: dns01, dnsHook: ./hook.sh}\n');
+    expect(found).toHaveLength(1);
+    expect(found[0]).toContain('acme.challenge: "dns01" is not one of http-01, dns-01');
+  });
+
   it('reports every problem, not just the first', () => {
     const found = problems('acme: {ca: pebble}\nports: {http: 0, https: x}\nroutes:\n  - {host: A, tunnel: nobody}\n');
     expect(found).toHaveLength(4);
