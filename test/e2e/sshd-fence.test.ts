@@ -142,20 +142,42 @@ describe('sshd fence (real OpenSSH client)', () => {
   });
 
   it('refuses local TCP forwarding (-L)', async () => {
+    const err = await localForward('127.0.0.1:22');
+    expect(err).toContain('administratively prohibited');
+  });
+
+  it('refuses local socket forwarding (-L to a UNIX socket, even its own)', async () => {
+    // Target a live socket (alice's own tunnel to the web server): were the forward allowed, the
+    // request below would get an HTTP answer through it.
+    const t = await tunnel('alice', '/run/tunnels/alice/lf.sock');
+    expect(t.up, t.stderr()).toBe(true);
+    const since = Math.floor(Date.now() / 1000) - 1;
+    const err = await localForward('/run/tunnels/alice/lf.sock');
+    // OpenSSH answers a refused direct-streamlocal channel with a generic "open failed"; its log
+    // says why.
+    expect(err).toContain('open failed');
+    const logs = await run`docker logs --since ${String(since)} ${name}`;
+    expect(logs.stdout + logs.stderr).toContain('refused streamlocal port forward');
+    t.proc.kill('SIGTERM');
+    await exited(t.proc);
+  });
+
+  /** Opens `ssh -N -L <free port>:<target>`, uses the forward, returns ssh's stderr; no byte may come back. */
+  async function localForward(target: string): Promise<string> {
     const local = await new Promise<number>((r) => {
       const s = createServer().listen(0, '127.0.0.1', () => {
         const p = (s.address() as AddressInfo).port;
         s.close(() => r(p));
       });
     });
-    const proc = spawn('ssh', ['-N', '-L', `127.0.0.1:${local}:127.0.0.1:22`, ...as('alice')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const proc = spawn('ssh', ['-N', '-L', `127.0.0.1:${local}:${target}`, ...as('alice')], { stdio: ['ignore', 'ignore', 'pipe'] });
     clients.push(proc);
     let err = '';
     proc.stderr!.on('data', (d) => (err += d));
     // Wait until the client listens locally, then use the forward: the server must refuse the channel.
     for (let i = 0; i < 100 && !(await canConnect(local)); i++) await new Promise((r) => setTimeout(r, 100));
     const data = await new Promise<string>((resolve) => {
-      const sock = connect(local, '127.0.0.1');
+      const sock = connect(local, '127.0.0.1', () => sock.write('GET / HTTP/1.0\r\n\r\n'));
       let buf = '';
       sock.on('data', (d) => (buf += d));
       sock.on('close', () => resolve(buf));
@@ -164,8 +186,8 @@ describe('sshd fence (real OpenSSH client)', () => {
     proc.kill('SIGTERM');
     await exited(proc);
     expect(data).toBe('');
-    expect(err).toContain('administratively prohibited');
-  });
+    return err;
+  }
 
   it('refuses stdio forwarding (-W)', async () => {
     const res = await ssh('alice', ['-W', '127.0.0.1:22']);
