@@ -61,6 +61,10 @@ export async function renew(model: EdgeModel, opts: RenewOptions): Promise<Renew
   const haproxy = observed.raw.haproxy;
   if (!haproxy?.running) throw new ExitError(`haproxy of project ${model.project} is not running: run \`npm run up\` first`);
   if (hosts.length === 0) return { results: [], ok: true, passMs: 0 };
+  // Two passes at once (cron and an `up`, say) would both answer as `renewer` and each could
+  // receive the other's challenges: refuse to start a second one.
+  const running = (await engine.listContainers([`${LABEL.project}=${model.project}`, `${LABEL.service}=renewer`])).filter((c) => c.running);
+  if (running.length > 0) throw new ExitError(`another renewal is running for project ${model.project} (container ${running.map((c) => c.name).join(', ')}); try again when it has finished`);
 
   const { tag } = await ensureImage('renewer', (l) => /^Step \d+\/\d+/.test(l) && opts.log(`  renewer: ${l}`));
   const files: engine.FileToWrite[] = [];

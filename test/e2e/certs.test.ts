@@ -153,6 +153,27 @@ describe('ACME against the embedded Pebble', () => {
     expect(served.serial).toBe(norm(res.acme!.results[0]!.serial!));
   });
 
+  it('refuses a second pass while one is running', async () => {
+    const busy = `${project}-renewer-busy`;
+    await engine.createContainer({
+      name: busy,
+      image: 'debian:trixie-slim',
+      cmd: ['sleep', '120'],
+      labels: { 'com.docker.compose.project': project, 'com.docker.compose.service': 'renewer', 'org.tunnelgate.test-run': inject('runId') },
+      ports: [],
+      mounts: [],
+      network: 'bridge',
+      aliases: [],
+      restart: 'no',
+    });
+    await engine.startContainer(busy);
+    try {
+      await expect(renew(model, { force: true, log: say })).rejects.toThrow(`another renewal is running for project ${project} (container ${busy})`);
+    } finally {
+      await engine.removeContainer(busy);
+    }
+  });
+
   it('with the CA stopped, renew fails naming host and error, and the served certificate and PEM stay', async () => {
     const before = { serial: (await peer(A)).serial, pem: await pemHash(A) };
     await engine.stopContainer(`${project}-pebble-1`, 1);
