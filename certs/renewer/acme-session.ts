@@ -8,6 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { get as httpsGet } from 'node:https';
 import * as acme from 'acme-client';
 import { MOUNTS } from '../../scripts/lib/layout.js';
+import { retryAfterSeconds } from '../retry-after.js';
 
 export const ACCOUNT_KEY_PATH = `${MOUNTS.acme}/account.key`;
 
@@ -36,9 +37,9 @@ export function tuneRetries(maxRetryAfterSeconds: number): void {
   ax.defaults.acmeSettings.retryDefaultDelay = 1;
   const bound = function (this: { retryAttempt?: number }, data: unknown, headers: { get?: (k: string) => unknown }, status?: number) {
     const raw = headers?.get?.('retry-after');
-    if ((status === 429 || (status ?? 0) >= 500) && raw !== undefined && raw !== null) {
-      const seconds = /^\d+$/.test(String(raw)) ? Number(raw) : (Date.parse(String(raw)) - Date.now()) / 1000;
-      if (seconds > maxRetryAfterSeconds) {
+    if (status === 429 || (status ?? 0) >= 500) {
+      const seconds = retryAfterSeconds(raw, new Date());
+      if (seconds !== undefined && seconds > maxRetryAfterSeconds) {
         refusedRetryAfter = String(raw);
         this.retryAttempt = Number.MAX_SAFE_INTEGER;
       }
