@@ -29,16 +29,6 @@ export function abortSslCertCommand(path: string): string {
   return `@1 abort ssl cert ${cliArgument(path)}`;
 }
 
-/** An empty certificate store for a path the config does not reference yet (a new host). */
-export function newSslCertCommand(path: string): string {
-  return `@1 new ssl cert ${cliArgument(path)}`;
-}
-
-/** Adds a committed certificate to the bind's crt-list, with `sni` as its only filter. */
-export function addCrtListCommand(crtList: string, path: string, sni: string): string {
-  return `@1 add ssl crt-list ${cliArgument(crtList)} <<\n${cliArgument(path)} ${cliArgument(sni)}\n`;
-}
-
 /** What HAProxy currently serves for `path` (the committed state, not a pending transaction). */
 export function showSslCertCommand(path: string): string {
   return `@1 show ssl cert ${cliArgument(path)}`;

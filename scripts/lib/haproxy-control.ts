@@ -3,7 +3,7 @@
  * verified (a signal alone tells nothing), readiness after start.
  */
 import { cleanupArgv, masterCliArgv, restoreFilesArgv, swapFilesArgv } from '../../haproxy/commands.js';
-import { parseReload } from '../../haproxy/runtime-api.js';
+import { parseReload, RELOAD_COMMAND } from '../../haproxy/runtime-api.js';
 import * as engine from './engine.js';
 import { ExitError } from './errors.js';
 
@@ -43,12 +43,12 @@ export async function swapHaproxyFiles(container: string, files: Record<string, 
  * restored (the old workers keep serving meanwhile) and the error carries HAProxy's log.
  */
 export async function reloadHaproxy(container: string, files?: Record<string, string>): Promise<void> {
-  const answer = parseReload(await masterCli(container, 'reload'));
+  const answer = parseReload(await masterCli(container, RELOAD_COMMAND));
   const paths = Object.keys(files ?? {});
   if (!answer.ok) {
     if (paths.length) {
       await engine.exec(container, restoreFilesArgv(paths), { user: 'root' });
-      await masterCli(container, 'reload');
+      await masterCli(container, RELOAD_COMMAND);
     }
     throw new ExitError(`haproxy (${container}) reload failed; previous configuration restored:\n${answer.log.join("\n").trim()}`);
   }

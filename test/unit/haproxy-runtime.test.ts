@@ -7,9 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { RELOAD_COMMAND, SHOW_SERVERS_COMMAND, cliArgument, parseReload, parseShowStat } from '../../haproxy/runtime-api.js';
 import {
   abortSslCertCommand,
-  addCrtListCommand,
   commitSslCertCommand,
-  newSslCertCommand,
   parseShowSslCert,
   parseSslCertOutcome,
   setSslCertCommand,
@@ -84,11 +82,7 @@ describe('certificate commands', () => {
   it('builds the other transaction commands', () => {
     expect(commitSslCertCommand('/certs/a.pem')).toBe('@1 commit ssl cert /certs/a.pem');
     expect(abortSslCertCommand('/certs/a.pem')).toBe('@1 abort ssl cert /certs/a.pem');
-    expect(newSslCertCommand('/certs/a.pem')).toBe('@1 new ssl cert /certs/a.pem');
     expect(showSslCertCommand('/certs/a.pem')).toBe('@1 show ssl cert /certs/a.pem');
-    expect(addCrtListCommand('/config/haproxy/crt-list.txt', '/certs/a.pem', 'a.example.com')).toBe(
-      '@1 add ssl crt-list /config/haproxy/crt-list.txt <<\n/certs/a.pem a.example.com\n',
-    );
   });
 
   it('tells success from failure in real answers', () => {
