@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { $ } from 'zx';
 import { up } from '../../scripts/lib/converge.js';
 import * as engine from '../../scripts/lib/engine.js';
-import { swapHaproxyFiles } from '../../scripts/lib/haproxy-control.js';
+import { reloadHaproxy, swapHaproxyFiles } from '../../scripts/lib/haproxy-control.js';
 import { HAPROXY } from '../../scripts/lib/layout.js';
 import { loadConfig } from '../../scripts/lib/load-config.js';
 import type { EdgeModel } from '../../scripts/lib/model.js';
@@ -225,6 +225,18 @@ describe('converging again', () => {
     await expect(swapHaproxyFiles(names().haproxy, { [HAPROXY.cfg]: 'global\n    no-such-keyword 1\n' })).rejects.toThrow(/rejected the new configuration[\s\S]*no-such-keyword/);
     expect((await engine.exec(names().haproxy, ['cat', HAPROXY.cfg])).stdout).toBe(before);
     expect((await get(ports.https, A)).status).toBe(200);
+  });
+
+  it('a config that passes `haproxy -c` but fails at reload is rolled back, and HAProxy keeps serving', async () => {
+    const live = (await engine.exec(names().haproxy, ['cat', HAPROXY.cfg])).stdout;
+    // `-c` binds nothing, so it passes; the reload then cannot bind a socket in a root-owned dir.
+    const broken = `${live}\nfrontend cannot_bind\n    bind unix@/config/not-writable.sock\n`;
+    const files = { [HAPROXY.cfg]: broken };
+    await swapHaproxyFiles(names().haproxy, files);
+    await expect(reloadHaproxy(names().haproxy, files)).rejects.toThrow(/reload failed; previous configuration restored[\s\S]*not-writable\.sock/);
+    expect((await engine.exec(names().haproxy, ['cat', HAPROXY.cfg])).stdout).toBe(live);
+    expect((await get(ports.https, A)).status).toBe(200);
+    expect((await up(model(false).model, say)).ops).toEqual([]);
   });
 
   it('starts a stopped HAProxy with its current files, and serves again', async () => {
