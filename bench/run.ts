@@ -13,6 +13,7 @@ import { $ } from 'zx';
 import { up } from '../scripts/lib/converge.js';
 import { ensureImage } from '../scripts/lib/images.js';
 import { loadConfig } from '../scripts/lib/load-config.js';
+import { containerName } from '../scripts/lib/stack.js';
 import { down } from '../scripts/lib/teardown.js';
 import { freePort, get, keyPair, localService, stop, tmp, tunnel, waitFor } from '../test/e2e/support/tunnel.js';
 
@@ -81,8 +82,8 @@ try {
     // addresses on the stack network.
     const ip = async (c: string) => (await $({ quiet: true })`docker inspect -f ${'{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}'} ${c}`).stdout.trim();
     await stop(ssh);
-    ssh = tunnel(22, 'bench', key.path, sock, service.port, await ip(`${project}-sshd-1`));
-    const haproxyIp = await ip(`${project}-haproxy-1`);
+    ssh = tunnel(22, 'bench', key.path, sock, service.port, await ip(containerName(project, 'sshd')));
+    const haproxyIp = await ip(containerName(project, 'haproxy'));
     await waitFor(() => get(ports.https, HOST), (r) => r.status === 200, 20_000, 20);
     report('  HTTPS -> tunnel, via the stack network', await wrk(`https://${haproxyIp}:443/`, HOST, 10));
     report('  HTTPS -> 404 page (HAProxy alone), stack network', await wrk(`https://${haproxyIp}:443/`, 'unknown.localhost', 10));

@@ -9,7 +9,7 @@ import { filesHashPath, type ServiceFiles } from './files.js';
 import { reloadHaproxy, swapHaproxyFiles, waitHaproxyReady } from './haproxy-control.js';
 import { certName, certPath, HAPROXY_UID, MOUNTS, SSHD } from './layout.js';
 import type { Op } from './plan.js';
-import type { AnyService, DesiredStack, Service } from './stack.js';
+import { containerName, type AnyService, type DesiredStack, type Service } from './stack.js';
 
 export interface ApplyContext {
   desired: DesiredStack;
@@ -95,7 +95,7 @@ export async function apply(ops: Op[], ctx: ApplyContext): Promise<void> {
         await create(o.target, ctx);
         break;
       case 'remove':
-        await engine.removeContainer(`${ctx.desired.project}-${o.target}-1`);
+        await engine.removeContainer(containerName(ctx.desired.project, o.target));
         break;
       case 'start':
         if (o.target === 'haproxy' || o.target === 'sshd') await provision(o.target, ctx);

@@ -84,12 +84,11 @@ export function imageContext(name: ImageName): Context {
 export async function ensureImage(name: ImageName, onProgress?: (line: string) => void): Promise<{ tag: string; built: boolean }> {
   const ctx = imageContext(name);
   if (await imageExists(ctx.tag)) return { tag: ctx.tag, built: false };
-  const spec = IMAGES[name];
   await buildImage({
     tag: ctx.tag,
     context: ctx.dir,
     files: ctx.files,
-    dockerfile: name === 'renewer' ? 'Dockerfile' : spec.dockerfile,
+    dockerfile: IMAGES[name].dockerfile,
     labels: { 'org.tunnelgate.image': name },
     onProgress,
   });

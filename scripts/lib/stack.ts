@@ -61,6 +61,11 @@ interface ComposeService {
   networks?: string[] | Record<string, { aliases?: string[] } | null>;
 }
 
+/** A service's container name, as Compose names container number 1 of a project. */
+export function containerName(project: string, service: AnyService): string {
+  return `${project}-${service}-1`;
+}
+
 /** Compose's `${VAR}` / `${VAR:-default}` interpolation, enough for our file. */
 export function interpolate(text: string, vars: Record<string, string>): string {
   return text.replace(/\$\{([A-Z_][A-Z0-9_]*)(?::-([^}]*))?\}/g, (_m, name: string, dflt?: string) => vars[name] ?? dflt ?? '');
@@ -99,7 +104,7 @@ export function renderStack(composeText: string, model: EdgeModel, opts: StackOp
   const build = <S extends AnyService>(service: S) => {
     const svc = compose.services[service];
     const spec: ContainerSpec = {
-      name: `${p}-${service}-1`,
+      name: containerName(p, service),
       image: svc.image,
       labels: {},
       ports: (svc.ports ?? []).map((mapping) => {
