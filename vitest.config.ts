@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Two tiers: `unit` is pure and needs nothing; `e2e` drives a real Docker engine and runs
-// its files one at a time because they share the engine (and the machine has 2 cores).
+// Two tiers: `unit` is pure and needs nothing; `e2e` drives a real Docker engine and runs its
+// files one at a time because they share the engine (and the machine has 2 cores). Images are
+// built once in the e2e global setup, so no test or hook needs more than two minutes: one that
+// hangs fails in two minutes instead of blocking the run.
 export default defineConfig({
   test: {
     projects: [
@@ -11,8 +13,8 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           fileParallelism: false,
-          testTimeout: 600_000,
-          hookTimeout: 900_000,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
           globalSetup: ['test/e2e/global-setup.ts'],
         },
       },

@@ -7,24 +7,23 @@
  *   and with `wrk` on PATH (apt-get install wrk): keep-alive req/s direct vs. through the tunnel.
  */
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { $ } from 'zx';
-import { up } from '../scripts/lib/converge.js';
-import { ensureImage } from '../scripts/lib/images.js';
-import { loadConfig } from '../scripts/lib/load-config.js';
-import { containerName } from '../scripts/lib/stack.js';
-import { down } from '../scripts/lib/teardown.js';
-import { freePort, get, keyPair, localService, stop, tmp, tunnel, waitFor } from '../test/e2e/support/tunnel.js';
+import { loadConfig } from '../scripts/config/load-config.js';
+import { converge } from '../scripts/deploy/converge.js';
+import { ensureImage } from '../scripts/deploy/images.js';
+import { teardown } from '../scripts/deploy/teardown.js';
+import { containerAddress } from '../scripts/engine/index.js';
+import { containerName } from '../stacks/services.js';
+import { writeEdgeYaml } from '../testkit/edge-yaml.js';
+import { keyPair } from '../testkit/keys.js';
+import { freePort, get, localService } from '../testkit/net.js';
+import { stop, tunnel } from '../testkit/ssh.js';
+import { waitFor } from '../testkit/wait.js';
 
 const HOST = 'bench.localhost';
 const quiet = () => {};
 const ms = (since: number) => Date.now() - since;
-const rows: Array<[string, string]> = [];
-const report = (what: string, value: string) => {
-  rows.push([what, value]);
-  console.log(`${what.padEnd(46)} ${value}`);
-};
+const report = (what: string, value: string) => console.log(`${what.padEnd(46)} ${value}`);
 
 async function wrk(url: string, host: string, seconds: number): Promise<string> {
   const res = await $({ quiet: true, nothrow: true })`wrk -t2 -c32 -d${seconds}s -H ${`Host: ${host}`} ${url}`;
@@ -38,11 +37,7 @@ const project = `tg-bench-${randomBytes(3).toString('hex')}`;
 process.env.TUNNELGATE_TEST_RUN = project;
 const ports = { http: await freePort(), https: await freePort(), ssh: await freePort() };
 const key = keyPair('bench');
-const file = join(tmp, 'bench.yaml');
-writeFileSync(
-  file,
-  [`project: ${project}`, `ports: {http: ${ports.http}, https: ${ports.https}, ssh: ${ports.ssh}}`, 'acme: {ca: pebble}', 'users:', `  bench: {keys: ["${key.pub}"]}`, 'routes:', `  - {host: ${HOST}, tunnel: bench}`, ''].join('\n'),
-);
+const file = writeEdgeYaml('bench', { project, ports, users: { bench: [key.pub] }, routes: [{ host: HOST, tunnel: 'bench' }] });
 const { model } = loadConfig({ config: file });
 const service = await localService('x'.repeat(64));
 let ssh: ReturnType<typeof tunnel> | undefined;
@@ -54,23 +49,38 @@ try {
     report(`image ${name}`, built ? `built in ${ms(t)} ms` : 'cached');
   }
   let t = Date.now();
-  await up(model, quiet);
+  await converge(model, quiet);
   report('up, warm (images cached, no stack)', `${ms(t)} ms`);
   t = Date.now();
-  const again = await up(model, quiet);
+  const again = await converge(model, quiet);
   report('up, no-op', `${ms(t)} ms (${again.ops.length} ops)`);
 
   const sock = `/run/tunnels/bench/${HOST}.sock`;
   t = Date.now();
   ssh = tunnel(ports.ssh, 'bench', key.path, sock, service.port);
-  await waitFor(() => get(ports.https, HOST), (r) => r.status === 200, 20_000, 20);
+  await waitFor(
+    () => get(ports.https, HOST),
+    (r) => r.status === 200,
+    20_000,
+    20,
+  );
   report('ssh -R started -> first HTTPS 200', `${ms(t)} ms`);
 
   await stop(ssh);
-  await waitFor(() => get(ports.https, HOST), (r) => r.status === 503, 20_000, 20);
+  await waitFor(
+    () => get(ports.https, HOST),
+    (r) => r.status === 503,
+    20_000,
+    20,
+  );
   t = Date.now();
   ssh = tunnel(ports.ssh, 'bench', key.path, sock, service.port);
-  await waitFor(() => get(ports.https, HOST), (r) => r.status === 200, 20_000, 20);
+  await waitFor(
+    () => get(ports.https, HOST),
+    (r) => r.status === 200,
+    20_000,
+    20,
+  );
   report('reconnect after a drop -> first 200', `${ms(t)} ms`);
 
   if ((await $({ quiet: true, nothrow: true })`which wrk`).exitCode === 0) {
@@ -80,11 +90,15 @@ try {
     report('  HTTPS -> tunnel, via published ports', await wrk(`https://127.0.0.1:${ports.https}/`, HOST, 10));
     // The same path without docker-proxy: HTTPS and the ssh client reach the containers'
     // addresses on the stack network.
-    const ip = async (c: string) => (await $({ quiet: true })`docker inspect -f ${'{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}'} ${c}`).stdout.trim();
     await stop(ssh);
-    ssh = tunnel(22, 'bench', key.path, sock, service.port, await ip(containerName(project, 'sshd')));
-    const haproxyIp = await ip(containerName(project, 'haproxy'));
-    await waitFor(() => get(ports.https, HOST), (r) => r.status === 200, 20_000, 20);
+    ssh = tunnel(22, 'bench', key.path, sock, service.port, await containerAddress(containerName(project, 'sshd')));
+    const haproxyIp = await containerAddress(containerName(project, 'haproxy'));
+    await waitFor(
+      () => get(ports.https, HOST),
+      (r) => r.status === 200,
+      20_000,
+      20,
+    );
     report('  HTTPS -> tunnel, via the stack network', await wrk(`https://${haproxyIp}:443/`, HOST, 10));
     report('  HTTPS -> 404 page (HAProxy alone), stack network', await wrk(`https://${haproxyIp}:443/`, 'unknown.localhost', 10));
   } else {
@@ -93,6 +107,6 @@ try {
 } finally {
   if (ssh) await stop(ssh);
   service.server.close();
-  await down(project, { volumes: true, log: quiet });
+  await teardown(project, { volumes: true, log: quiet });
 }
 console.log(`\n${new Date().toISOString()} on ${process.platform}/${process.arch}, node ${process.version}; project ${project} removed`);

@@ -24,7 +24,7 @@ if [ "${1:-}" = point-dns ]; then
 fi
 
 # Pebble's own listener certificate: a throwaway CA (handed to the renewer as its extra trust
-# anchor, see scripts/lib/pebble.ts) and a leaf for the name the renewer dials, `pebble`.
+# anchor, see scripts/live/pebble.ts) and a leaf for the name the renewer dials, `pebble`.
 mkdir -p "$state"
 cd "$state"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \

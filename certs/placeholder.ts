@@ -6,14 +6,15 @@ import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { PLACEHOLDER_ISSUER } from './placeholder-issuer.js';
 
-export { PLACEHOLDER_ISSUER };
-
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
 const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 
 function toPem(label: string, der: ArrayBuffer): string {
-  const b64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  const b64 = Buffer.from(der)
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '');
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }
 
@@ -21,7 +22,9 @@ function toPem(label: string, der: ArrayBuffer): string {
 export async function createPlaceholderPem(host: string, now: Date, days = 90): Promise<string> {
   const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: Buffer.from(webcrypto.getRandomValues(new Uint8Array(8))).toString('hex').replace(/^[89a-f]/, '1'),
+    serialNumber: Buffer.from(webcrypto.getRandomValues(new Uint8Array(8)))
+      .toString('hex')
+      .replace(/^[89a-f]/, '1'),
     name: `CN=${host}, O=${PLACEHOLDER_ISSUER}`,
     notBefore: new Date(now.getTime() - 60_000),
     notAfter: new Date(now.getTime() + days * 86_400_000),

@@ -27,7 +27,7 @@ export interface RenewalDecision {
 }
 
 /** `12 days` / `1.5 days` / `5 hours`: enough precision to read, never misleading. */
-export function formatDuration(ms: number): string {
+function formatDuration(ms: number): string {
   if (ms < 2 * DAY_MS) {
     const hours = Math.floor(ms / 3_600_000);
     return hours >= 48 || ms >= DAY_MS ? `${(ms / DAY_MS).toFixed(1)} days` : `${hours} hour${hours === 1 ? '' : 's'}`;

@@ -24,7 +24,7 @@ export interface RenewerInput {
   maxRetryAfterSeconds?: number;
 }
 
-export type HostResultKind = 'renewed' | 'not-due' | 'failed';
+type HostResultKind = 'renewed' | 'not-due' | 'failed';
 
 /** One certificate's outcome. */
 export interface HostResult {
@@ -51,7 +51,10 @@ const KINDS: HostResultKind[] = ['renewed', 'not-due', 'failed'];
  * noise from a library). Throws when there is none or it does not have the expected shape.
  */
 export function parseRenewalReport(stdout: string): RenewalReport {
-  const lines = stdout.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('{'));
+  const lines = stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('{'));
   for (const line of lines.reverse()) {
     let value: unknown;
     try {

@@ -2,14 +2,14 @@
  * Names and paths the HAProxy side derives from the model: backend names, page files and the
  * default certificate. Shared by the cfg, crt-list and page renderers so they always agree.
  */
-import { HAPROXY, certName, certPath } from '../scripts/lib/layout.js';
+import { certName, certPath, DEFAULT_CERT_NAME, HAPROXY } from '../stacks/layout.js';
 
 /**
  * The certificate HAProxy presents when no SNI matches (and the only one with zero routes).
  * The engine must always provide it (a self-signed placeholder whose names match no route);
  * it is the first line of the crt-list, which makes it the bind's default certificate.
  */
-export const DEFAULT_CERT = certPath('_default');
+export const DEFAULT_CERT = certPath(DEFAULT_CERT_NAME);
 
 /** Page answered with 404 for a Host that no route claims. `_` cannot start a DNS label, so no host collides. */
 export const UNKNOWN_HOST_PAGE = `${HAPROXY.pagesDir}/_404.html`;
@@ -38,3 +38,14 @@ export function backendName(host: string): string {
 export function tunnelPagePath(host: string): string {
   return `${HAPROXY.pagesDir}/${safeName(host)}.html`;
 }
+
+/** The server of tunnel slot `slot` (1-based) in its route's backend: `slot1`, `slot2`, … */
+export function slotServerName(slot: number): string {
+  return `slot${slot}`;
+}
+
+/** The one server of an upstream route's backend. */
+export const UPSTREAM_SERVER = 'upstream';
+
+/** The content type of the pages HAProxy answers by itself, as HAProxy's `content-type` argument. */
+export const HTML_CONTENT_TYPE = 'content-type "text/html; charset=utf-8"';

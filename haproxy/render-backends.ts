@@ -2,11 +2,10 @@
  * One backend per route: tunnel routes balance over their UNIX socket slots and answer their own
  * 503 page while no slot is up; upstream routes forward to one LAN address.
  */
-import type { RouteModel, TunnelRoute, UpstreamRoute } from '../scripts/lib/model.js';
-import { tunnelSocketPaths } from '../scripts/lib/model.js';
-import { backendName, tunnelPagePath } from './names.js';
 
-const HTML = 'content-type "text/html; charset=utf-8"';
+import { tunnelSocketPaths } from '../stacks/layout.js';
+import type { RouteModel, TunnelRoute, UpstreamRoute } from '../stacks/model.js';
+import { backendName, HTML_CONTENT_TYPE, slotServerName, tunnelPagePath, UPSTREAM_SERVER } from './names.js';
 
 /**
  * Health checks of a tunnel slot. A Layer-4 check on a UNIX socket is one connect():
@@ -29,12 +28,14 @@ function tunnelBackend(route: TunnelRoute): string[] {
     `    # tunnel of ${route.user}, ${route.replicas} ${route.replicas === 1 ? 'slot' : 'slots'}`,
     '    balance roundrobin',
     // No slot up: answer the page at once instead of queueing or trying dead sockets.
-    `    http-request return status 503 ${HTML} file ${page} if { nbsrv(${name}) lt 1 }`,
+    `    http-request return status 503 ${HTML_CONTENT_TYPE} file ${page} if { nbsrv(${name}) lt 1 }`,
     // Between a tunnel dropping and the next check, a request fails to connect; HAProxy's own
     // 503 for it is replaced by the same page.
-    `    http-error status 503 ${HTML} file ${page}`,
+    `    http-error status 503 ${HTML_CONTENT_TYPE} file ${page}`,
   ];
-  tunnelSocketPaths(route).forEach((socket, i) => lines.push(`    server slot${i + 1} unix@${socket} ${SLOT_CHECK}`));
+  tunnelSocketPaths(route).forEach((socket, i) => {
+    lines.push(`    server ${slotServerName(i + 1)} unix@${socket} ${SLOT_CHECK}`);
+  });
   return lines;
 }
 
@@ -59,7 +60,7 @@ function upstreamBackend(route: UpstreamRoute): string[] {
   // Names are resolved at startup if possible but never block it (`none` last), and followed at
   // run time through Docker's DNS, so a LAN/container name that appears later still works.
   if (!isIpLiteral(hostname)) options.push('resolvers docker resolve-prefer ipv4 init-addr last,libc,none');
-  return [`backend ${backendName(route.host)}`, `    # upstream ${url}`, `    server upstream ${options.join(' ')}`];
+  return [`backend ${backendName(route.host)}`, `    # upstream ${url}`, `    server ${UPSTREAM_SERVER} ${options.join(' ')}`];
 }
 
 /** The backends of all routes, in the given order (callers pass them sorted). */

@@ -2,12 +2,12 @@
  * edge model -> haproxy.cfg, and every file the config volume needs next to it. Pure: no fs, no
  * env, no clock; the same model (in any order) renders byte-identical text.
  */
-import { HAPROXY, RENEWER } from '../scripts/lib/layout.js';
-import type { EdgeModel } from '../scripts/lib/model.js';
+import { HAPROXY, RENEWER } from '../stacks/layout.js';
+import type { EdgeModel } from '../stacks/model.js';
+import { ACME_BACKEND, backendName, HTML_CONTENT_TYPE, tunnelPagePath, UNKNOWN_HOST_BACKEND, UNKNOWN_HOST_PAGE } from './names.js';
 import { renderBackends } from './render-backends.js';
 import { renderCrtList } from './render-crt-list.js';
 import { renderTunnelPage, renderUnknownHostPage } from './render-pages.js';
-import { ACME_BACKEND, UNKNOWN_HOST_BACKEND, UNKNOWN_HOST_PAGE, backendName, tunnelPagePath } from './names.js';
 import { hostCondition, routingOrder, sortedRoutes } from './routes.js';
 
 /**
@@ -72,7 +72,6 @@ const resolversSection = ['resolvers docker', '    nameserver dns1 127.0.0.11:53
 
 const ACME_PATH = '{ path_beg /.well-known/acme-challenge/ }';
 const SET_HOST = 'http-request set-var(txn.host) req.hdr(host),field(1,:),lower';
-const HTML = 'content-type "text/html; charset=utf-8"';
 
 function httpFrontend(model: EdgeModel): string[] {
   const port = model.ports.https === 443 ? '' : `:${model.ports.https}`;
@@ -110,7 +109,7 @@ function fixedBackends(): string[][] {
       // init-addr none: HAProxy starts (and stays up) while the short-lived renewer does not exist.
       `    server renewer ${RENEWER.hostname}:${RENEWER.port} resolvers docker resolve-prefer ipv4 init-addr none`,
     ],
-    [`backend ${UNKNOWN_HOST_BACKEND}`, `    http-request return status 404 ${HTML} file ${UNKNOWN_HOST_PAGE}`],
+    [`backend ${UNKNOWN_HOST_BACKEND}`, `    http-request return status 404 ${HTML_CONTENT_TYPE} file ${UNKNOWN_HOST_PAGE}`],
   ];
 }
 

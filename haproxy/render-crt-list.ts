@@ -2,8 +2,8 @@
  * The crt-list of the :443 bind: the default certificate first, then one line per route host
  * with that host as its only SNI filter.
  */
-import { certPath } from '../scripts/lib/layout.js';
-import type { EdgeModel } from '../scripts/lib/model.js';
+import { certPath } from '../stacks/layout.js';
+import type { EdgeModel } from '../stacks/model.js';
 import { DEFAULT_CERT } from './names.js';
 import { sortedRoutes } from './routes.js';
 

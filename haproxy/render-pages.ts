@@ -2,8 +2,9 @@
  * The HTML bodies HAProxy answers by itself: one 503 page per tunnel route (how to bring it
  * online) and one 404 page for unknown hosts. Pure; HAProxy loads them at startup/reload.
  */
-import type { EdgeModel, TunnelRoute } from '../scripts/lib/model.js';
-import { tunnelSocketPaths } from '../scripts/lib/model.js';
+
+import { tunnelSocketPaths } from '../stacks/layout.js';
+import type { TunnelRoute } from '../stacks/model.js';
 
 /** The local service the instructions point at; only an example, any local address works. */
 const LOCAL_TARGET = 'localhost:8080';
@@ -29,7 +30,7 @@ function page(title: string, body: string): string {
 }
 
 /** The exact command that opens slot `socket` of a tunnel route. */
-export function tunnelCommand(route: TunnelRoute, socket: string, sshPort: number): string {
+function tunnelCommand(route: TunnelRoute, socket: string, sshPort: number): string {
   return `ssh -N -R ${socket}:${LOCAL_TARGET} -p ${sshPort} ${route.user}@${route.host}`;
 }
 

@@ -2,11 +2,11 @@
  * The model's routes in the one order every HAProxy file uses. The model arrives sorted, but the
  * renderers sort again so their output never depends on how a caller built the model.
  */
-import type { EdgeModel, RouteModel } from '../scripts/lib/model.js';
-import { isWildcardHost } from '../scripts/lib/model.js';
+import type { EdgeModel, RouteModel } from '../stacks/model.js';
+import { isWildcardHost } from '../stacks/model.js';
 
 /** Plain code-unit order, so output never depends on the machine's locale. */
-export function compare(a: string, b: string): number {
+function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 

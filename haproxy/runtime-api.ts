@@ -1,20 +1,8 @@
 /**
- * The HAProxy master CLI, as pure text: how to reach it, the commands to send, and parsers for
- * the answers. Running them is scripts/lib/haproxy-control.ts's job (through `masterCliArgv` of
- * commands.ts, which adds the final newline); this module only builds and reads text.
- * Certificate commands live in runtime-certs.ts.
- *
- * Transport fact (measured): after stdin's EOF socat waits only 0.5s (its `-t` default) for the
- * answer; a reload of a 30 000-backend config answered after 6.5s, so without a larger `-t` the
- * answer is silently empty. HAProxy closes the connection once it has answered, so a long `-t`
- * costs nothing when the answer is quick.
+ * HAProxy master CLI commands and parsers for their answers, as pure text: reload and server
+ * states. Running them is scripts/live/haproxy-control.ts's job (through `masterCliArgv` of
+ * master-cli.ts, which adds the final newline). Certificate commands live in runtime-certs.ts.
  */
-
-/** Rejects arguments that would split or end a CLI command (`;`, whitespace, newlines). */
-export function cliArgument(value: string): string {
-  if (value === '' || /[\s;\\#]/.test(value)) throw new Error(`not usable as a HAProxy CLI argument: ${JSON.stringify(value)}`);
-  return value;
-}
 
 /**
  * Master CLI `reload`: synchronous, answers once the new worker started or failed. The master
@@ -35,7 +23,7 @@ export function parseReload(answer: string): ReloadResult {
   if (status < 0) throw new Error(`unexpected answer to reload: ${JSON.stringify(answer.slice(0, 200))}`);
   const sep = lines.findIndex((l, i) => i > status && l.trim() === '--');
   const log = (sep < 0 ? [] : lines.slice(sep + 1)).map((l) => l.trimEnd()).filter((l) => l !== '');
-  return { ok: lines[status]!.trim() === 'Success=1', log };
+  return { ok: lines[status]?.trim() === 'Success=1', log };
 }
 
 /** Statistics of every server (type 4) of every proxy (-1), from worker 1 (the current one). */
@@ -62,10 +50,14 @@ function csvFields(line: string): string[] {
   let quoted = false;
   for (let i = 0; i < line.length; i++) {
     const c = line[i];
-    if (quoted && c === '"' && line[i + 1] === '"') (field += '"'), i++;
-    else if (c === '"') quoted = !quoted;
-    else if (c === ',' && !quoted) fields.push(field), (field = '');
-    else field += c;
+    if (quoted && c === '"' && line[i + 1] === '"') {
+      field += '"';
+      i++;
+    } else if (c === '"') quoted = !quoted;
+    else if (c === ',' && !quoted) {
+      fields.push(field);
+      field = '';
+    } else field += c;
   }
   fields.push(field);
   return fields;
@@ -83,10 +75,12 @@ export function parseShowStat(csv: string): ServerState[] {
   for (const name of ['pxname', 'svname', 'status', 'check_status', 'check_desc', 'last_chk']) {
     if (!cols.includes(name)) throw new Error(`show stat has no ${name} column`);
   }
-  const rows = lines.filter((l) => !l.startsWith('#')).map((l) => {
-    const f = csvFields(l);
-    return (name: string) => f[cols.indexOf(name)] ?? '';
-  });
+  const rows = lines
+    .filter((l) => !l.startsWith('#'))
+    .map((l) => {
+      const f = csvFields(l);
+      return (name: string) => f[cols.indexOf(name)] ?? '';
+    });
   return rows
     .filter((get) => get('svname') !== 'FRONTEND' && get('svname') !== 'BACKEND')
     .map((get) => ({

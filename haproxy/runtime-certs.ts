@@ -7,17 +7,7 @@
  * ends with its last payload line's newline, so that final newline makes the empty line that
  * ends the payload.
  */
-import { cliArgument } from './runtime-api.js';
-
-/**
- * `set ssl cert <path> <<` + payload. The payload ends at the first empty line, so blank lines
- * inside the PEM (between blocks, trailing) are dropped; PEM parsing does not need them.
- */
-export function setSslCertCommand(path: string, pem: string): string {
-  const body = pem.split(/\r?\n/).filter((l) => l.trim() !== '');
-  if (!body.some((l) => l.startsWith('-----BEGIN '))) throw new Error(`not a PEM for ${path}`);
-  return `@1 set ssl cert ${cliArgument(path)} <<\n${body.join('\n')}\n`;
-}
+import { cliArgument, masterPipeArgv } from './master-cli.js';
 
 /** Makes the pending transaction of `path` live for new handshakes. */
 export function commitSslCertCommand(path: string): string {
@@ -34,7 +24,7 @@ export function showSslCertCommand(path: string): string {
   return `@1 show ssl cert ${cliArgument(path)}`;
 }
 
-/** Outcome of a set/commit/abort/new/add command: `message` is HAProxy's text, for errors. */
+/** Outcome of a set/commit/abort command: `message` is HAProxy's text, for errors. */
 export interface CliOutcome {
   ok: boolean;
   message: string;
@@ -48,8 +38,6 @@ const SUCCESS = {
   set: /^Transaction (created|updated) for certificate /m,
   commit: /^Success!$/m,
   abort: /^Transaction aborted for certificate /m,
-  new: /^New empty certificate store /m,
-  add: /^Success!$/m,
 } as const;
 
 /** Reads the answer to one certificate command. */
@@ -102,16 +90,30 @@ export function parseShowSslCert(answer: string): SslCertInfo | undefined {
     notAfter: opensslDate(get('notAfter')),
     subject: get('Subject'),
     issuer: get('Issuer'),
-    dnsNames: san.split(/,\s*/).filter((s) => s.startsWith('DNS:')).map((s) => s.slice(4)),
+    dnsNames: san
+      .split(/,\s*/)
+      .filter((s) => s.startsWith('DNS:'))
+      .map((s) => s.slice(4)),
   };
 }
 
 /**
- * argv that sends `set ssl cert <path>` with the PEM read from that same path inside the haproxy
- * container: the private key goes from the certs volume straight to the master socket and never
- * through the host (or its logs). Blank lines are dropped (they would end the payload early).
+ * argv that sends `set ssl cert <path> <<` + payload with the PEM read from that same path inside
+ * the haproxy container: the private key goes from the certs volume straight to the master
+ * socket and never through the host (or its logs). The payload ends at the first empty line, so
+ * blank lines inside the PEM are dropped; PEM parsing does not need them.
  */
-export function setSslCertFromFileArgv(path: string, masterSocket: string): string[] {
-  const script = `{ printf '@1 set ssl cert %s <<\\n' "$1"; grep -v '^[[:space:]]*$' "$1"; printf '\\n'; } | socat -t 30 stdio "unix-connect:$2"`;
-  return ['sh', '-c', script, 'set-ssl-cert', cliArgument(path), masterSocket];
+export function setSslCertFromFileArgv(path: string): string[] {
+  const script = `printf '@1 set ssl cert %s <<\\n' "$1"; grep -v '^[[:space:]]*$' "$1"; printf '\\n'`;
+  return masterPipeArgv('set-ssl-cert', script, [cliArgument(path)]);
+}
+
+/** Two certificate serials are the same number (HAProxy and Node differ in case and leading zeros). */
+export function sameSerial(a: string, b: string): boolean {
+  const norm = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[^0-9a-f]/g, '')
+      .replace(/^0+/, '');
+  return norm(a) === norm(b);
 }

@@ -1,12 +1,13 @@
 /** `npm run cron -- install|remove|show`: the nightly `npm run renew` in the current user's crontab. */
 import { dirname, join, resolve } from 'node:path';
-import { $ } from 'zx';
-import { COMMON_HELP, parseFlags, runScript } from './lib/cli.js';
-import { cronMarker, crontabFromListing, cronTimeOf, findCronEntry, pickCronTime, renderCronLine, withCronEntry, withoutCronEntry, type CronJob } from './lib/cron.js';
-import { ExitError, UsageError } from './lib/errors.js';
-import { REPO_ROOT } from './lib/images.js';
-import { loadConfig } from './lib/load-config.js';
-import { stateDir } from './lib/state.js';
+import { UsageError } from './cli/errors.js';
+import { COMMON_HELP, parseFlags } from './cli/flags.js';
+import { runScript } from './cli/run-script.js';
+import { loadConfig } from './config/load-config.js';
+import { REPO_ROOT } from './config/repo.js';
+import { stateDir } from './config/state-dir.js';
+import { cronMarker } from './live/cron-entry.js';
+import { type CronRequest, installCronEntry, readCronState, removeCronEntry } from './live/crontab.js';
 
 const HELP = `usage: npm run cron -- install|remove|show [options]
 
@@ -19,25 +20,18 @@ const HELP = `usage: npm run cron -- install|remove|show [options]
 --config and --project are passed on to renew.
 ${COMMON_HELP}`;
 
-const run = $({ quiet: true, nothrow: true });
-
-/** 127: the shell found no `crontab` (zx runs commands through bash). */
-const MISSING = 127;
-
 await runScript(async (argv) => {
   const flags = parseFlags(argv);
-  if (flags.help) return void console.log(HELP);
+  if (flags.help) {
+    console.log(HELP);
+    return 0;
+  }
   const action = flags.positionals[0];
-  if (!['install', 'remove', 'show'].includes(action ?? '')) throw new UsageError(`expected install, remove or show, got ${action ? `"${action}"` : 'nothing'}`);
+  if (action !== 'install' && action !== 'remove' && action !== 'show') throw new UsageError(`expected install, remove or show, got ${action ? `"${action}"` : 'nothing'}`);
   // Loading validates: a cron job for a config that cannot load would fail every night.
   const { model } = loadConfig(flags);
   const project = model.project;
-
-  const listing = await run`crontab -l`;
-  const missing = listing.exitCode === MISSING;
-  const current = missing ? '' : crontabFromListing(listing);
-  const installed = findCronEntry(current, project);
-  const job: CronJob = {
+  const req: CronRequest = {
     project,
     repoDir: REPO_ROOT.replace(/\/$/, ''),
     ...(flags.config ? { config: resolve(flags.config) } : {}),
@@ -46,25 +40,32 @@ await runScript(async (argv) => {
     path: [dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].filter((d, i, all) => all.indexOf(d) === i).join(':'),
     // stateDir creates .state/<project>/ (0700): cron's `>>` cannot create a missing directory.
     logFile: join(stateDir(project), 'renew.log'),
-    time: (installed && cronTimeOf(installed)) || pickCronTime(Math.random),
   };
-  const line = renderCronLine(job);
-
-  if (missing) {
+  const state = await readCronState(req);
+  if (state.missing) {
     const manual = action === 'remove' ? 'remove the line ending in this comment by hand (crontab -e)' : 'add this line by hand (crontab -e)';
-    console.error(`no crontab command on this machine (hint: apt-get install cron); ${manual}:\n${action === 'remove' ? cronMarker(project) : line}`);
+    console.error(`no crontab command on this machine (hint: apt-get install cron); ${manual}:\n${action === 'remove' ? cronMarker(project) : state.line}`);
     return action === 'show' ? 0 : 1;
   }
-
   if (action === 'show') {
-    console.log(installed ? `installed:\n${installed}` : `not installed for project ${project}; install would add:\n${line}`);
+    console.log(state.installed ? `installed:\n${state.installed}` : `not installed for project ${project}; install would add:\n${state.line}`);
     return 0;
   }
-  if (action === 'remove' && !installed) return void console.log(`no tunnelgate renew entry for project ${project}; crontab unchanged`);
-  if (action === 'install' && installed === line) return void console.log(`already installed, unchanged:\n${line}`);
-  const next = action === 'install' ? withCronEntry(current, project, line) : withoutCronEntry(current, project).crontab;
-  const write = await $({ quiet: true, nothrow: true, input: next })`crontab -`;
-  if (write.exitCode !== 0) throw new ExitError(`crontab - failed: ${(write.stderr || write.stdout).trim()}`);
-  if (action === 'remove') return void console.log(`removed the nightly renewal of project ${project}:\n${installed}`);
-  console.log(`${installed ? 'replaced' : 'installed'} the nightly renewal (${String(job.time.hour).padStart(2, '0')}:${String(job.time.minute).padStart(2, '0')} local time), log in ${job.logFile}:\n${line}`);
+  if (action === 'remove') {
+    if (!state.installed) {
+      console.log(`no tunnelgate renew entry for project ${project}; crontab unchanged`);
+      return 0;
+    }
+    await removeCronEntry(state, project);
+    console.log(`removed the nightly renewal of project ${project}:\n${state.installed}`);
+    return 0;
+  }
+  if (state.installed === state.line) {
+    console.log(`already installed, unchanged:\n${state.line}`);
+    return 0;
+  }
+  await installCronEntry(state, project);
+  const [minute, hour] = state.line.split(' ');
+  console.log(`${state.installed ? 'replaced' : 'installed'} the nightly renewal (${hour?.padStart(2, '0')}:${minute?.padStart(2, '0')} local time), log in ${req.logFile}:\n${state.line}`);
+  return 0;
 });

@@ -1,8 +1,9 @@
 /** `npm run down`: stop and remove the stack; keep its volumes unless --volumes. */
-import { COMMON_HELP, parseFlags, runScript } from './lib/cli.js';
-import { ping } from './lib/engine.js';
-import { loadConfig } from './lib/load-config.js';
-import { down } from './lib/teardown.js';
+import { COMMON_HELP, parseFlags } from './cli/flags.js';
+import { runScript } from './cli/run-script.js';
+import { loadConfig } from './config/load-config.js';
+import { teardown } from './deploy/teardown.js';
+import { ping } from './engine/index.js';
 
 const HELP = `usage: npm run down -- [options]
 
@@ -14,10 +15,14 @@ ${COMMON_HELP}`;
 
 await runScript(async (argv) => {
   const flags = parseFlags<{ volumes: boolean }>(argv, { volumes: { type: 'boolean', default: false } });
-  if (flags.help) return void console.log(HELP);
+  if (flags.help) {
+    console.log(HELP);
+    return 0;
+  }
   const { model } = loadConfig(flags);
   await ping();
-  const res = await down(model.project, { volumes: flags.volumes, log: (l) => console.log(l) });
+  const res = await teardown(model.project, { volumes: flags.volumes, log: (l) => console.log(l) });
   if (res.containers.length + res.networks.length + res.volumes.length === 0) console.log(`nothing to remove for project ${model.project}`);
   else console.log(`project ${model.project} is down${flags.volumes ? ' (volumes removed)' : ' (volumes kept; --volumes removes them)'}`);
+  return 0;
 });

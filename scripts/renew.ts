@@ -1,8 +1,10 @@
 /** `npm run renew`: one ACME pass for the stack's certificates, made for a nightly cron. */
 import { renderHostResult } from '../certs/report.js';
-import { COMMON_HELP, parseFlags, runScript } from './lib/cli.js';
-import { loadConfig } from './lib/load-config.js';
-import { renew, type RenewOutcome } from './lib/renew.js';
+import { COMMON_HELP, parseFlags } from './cli/flags.js';
+import { runScript } from './cli/run-script.js';
+import { loadConfig } from './config/load-config.js';
+import { renewCertificates } from './deploy/certificates.js';
+import type { RenewalOutcome } from './live/renewal.js';
 
 const HELP = `usage: npm run renew -- [options]
 
@@ -16,7 +18,7 @@ and why. Exit 0 when nothing failed, 1 otherwise (the old certificate then stays
       --json          print the results as JSON instead of lines
 ${COMMON_HELP}`;
 
-function line(r: RenewOutcome): string {
+function line(r: RenewalOutcome): string {
   const base = renderHostResult(r);
   if (r.rotated === false) return `${base}\n         but not loaded into HAProxy (next reload will): ${r.rotationError}`;
   return base;
@@ -28,10 +30,13 @@ await runScript(async (argv) => {
     json: { type: 'boolean', default: false },
     host: { type: 'string', multiple: true },
   });
-  if (flags.help) return void console.log(HELP);
+  if (flags.help) {
+    console.log(HELP);
+    return 0;
+  }
   const { model } = loadConfig(flags);
   const log = flags.json ? (l: string) => console.error(l) : (l: string) => console.log(l);
-  const result = await renew(model, { force: flags.force, ...(flags.host ? { hosts: flags.host } : {}), log });
+  const result = await renewCertificates(model, { force: flags.force, ...(flags.host ? { hosts: flags.host } : {}), log });
   if (flags.json) console.log(JSON.stringify({ ok: result.ok, results: result.results }, null, 2));
   else if (result.results.length === 0) console.log('no routes, no certificates');
   else for (const r of result.results) console.log(line(r));

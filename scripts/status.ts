@@ -1,14 +1,12 @@
 /** `npm run status`: containers, routes with per-slot health, users, certificates; or one user's connect instructions. */
-import { SHOW_SERVERS_COMMAND, parseShowStat } from '../haproxy/runtime-api.js';
-import { COMMON_HELP, parseFlags, runScript } from './lib/cli.js';
-import { listContainers, ping } from './lib/engine.js';
-import { masterCli } from './lib/haproxy-control.js';
-import { connectInstructions } from './lib/instructions.js';
-import { loadConfig } from './lib/load-config.js';
-import { LABEL } from './lib/stack.js';
-import { buildCertificates } from './lib/cert-status.js';
-import { observeCertificates } from './lib/observe-certs.js';
-import { buildStatus, renderStatus } from './lib/status-report.js';
+import { COMMON_HELP, parseFlags } from './cli/flags.js';
+import { runScript } from './cli/run-script.js';
+import { loadConfig } from './config/load-config.js';
+import { ping } from './engine/index.js';
+import { readHostKey } from './live/server-host-key.js';
+import { readStackStatus } from './live/stack-status.js';
+import { renderUserInstructions } from './report/connect-guide.js';
+import { buildStatus, renderStatus } from './report/status.js';
 
 const HELP = `usage: npm run status -- [options]
 
@@ -28,19 +26,19 @@ await runScript(async (argv) => {
     user: { type: 'string', short: 'u' },
     'server-host': { type: 'string' },
   });
-  if (flags.help) return void console.log(HELP);
+  if (flags.help) {
+    console.log(HELP);
+    return 0;
+  }
   const { model } = loadConfig(flags);
   await ping();
-  if (flags.user) return void console.log(await connectInstructions(model, flags.user, { serverHost: flags['server-host'] }));
-  const containers = await listContainers([`${LABEL.project}=${model.project}`]);
-  const haproxy = containers.find((c) => c.labels[LABEL.service] === 'haproxy' && c.running);
-  const servers = haproxy ? parseShowStat(await masterCli(haproxy.name, SHOW_SERVERS_COMMAND.trim())) : undefined;
-  const certs = haproxy ? await observeCertificates(haproxy.name, model) : undefined;
-  const report = buildStatus(
-    model,
-    containers.map((c) => ({ service: c.labels[LABEL.service] ?? '?', name: c.name, state: c.state, ...(c.running ? { startedAt: c.startedAt } : {}) })).sort((a, b) => a.service.localeCompare(b.service)),
-    servers,
-    buildCertificates(model, certs, new Date()),
-  );
+  if (flags.user) {
+    const hostKey = await readHostKey(model.project);
+    console.log(renderUserInstructions(model, flags.user, { ...(flags['server-host'] ? { serverHost: flags['server-host'] } : {}), ...(hostKey ? { hostKey } : {}) }));
+    return 0;
+  }
+  const observed = await readStackStatus(model);
+  const report = buildStatus(model, observed, new Date());
   console.log(flags.json ? JSON.stringify(report, null, 2) : renderStatus(report));
+  return 0;
 });

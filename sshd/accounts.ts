@@ -3,7 +3,7 @@
  * the sshd container.
  */
 import { createHash } from 'node:crypto';
-import type { EdgeModel } from '../scripts/lib/model.js';
+import type { EdgeModel } from '../stacks/model.js';
 
 /**
  * The uid range of tunnel accounts, far from Debian's system (0–999) and the first regular
@@ -12,7 +12,7 @@ import type { EdgeModel } from '../scripts/lib/model.js';
 export const UID_RANGE = { min: 20000, max: 59999 } as const;
 
 /** One account in the manifest. */
-export interface AccountEntry {
+interface AccountEntry {
   name: string;
   uid: number;
 }

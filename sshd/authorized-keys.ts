@@ -1,11 +1,11 @@
 /** authorized_keys files of the tunnel accounts. */
-import type { UserModel } from '../scripts/lib/model.js';
+import type { UserModel } from '../stacks/model.js';
 
 /**
  * Options on every key. `restrict` turns everything off (PTY, agent, X11, forwarding, rc) and
  * `port-forwarding` turns forwarding back on; sshd_config then narrows it to remote sockets.
  */
-export const KEY_OPTIONS = 'restrict,port-forwarding';
+const KEY_OPTIONS = 'restrict,port-forwarding';
 
 /** One user's authorized_keys: a header comment, then each key (model order) with KEY_OPTIONS. */
 export function renderAuthorizedKeys(user: UserModel): string {

@@ -2,9 +2,9 @@
  * What a tunnel user is told: the `ssh -N -R` command per route, an ~/.ssh/config block that
  * does the same with `ssh <alias>`, and the known_hosts line that makes the first connect safe.
  */
-import { UsageError } from '../scripts/lib/errors.js';
-import type { EdgeModel, TunnelRoute } from '../scripts/lib/model.js';
-import { tunnelSocketPaths } from '../scripts/lib/model.js';
+
+import { tunnelSocketPaths } from '../stacks/layout.js';
+import type { EdgeModel, TunnelRoute } from '../stacks/model.js';
 
 /** Placeholder port of the first route's local service; later routes count up from it. */
 const FIRST_LOCAL_PORT = 8080;
@@ -28,17 +28,24 @@ export function knownHostsLine(serverHost: string, port: number, publicKey: stri
   return `${host} ${type} ${blob}`;
 }
 
+/** The server name users connect to: `override` (--server-host), else the user's first route host. */
+export function serverHostFor(model: EdgeModel, user: string, override?: string): string {
+  if (override) return override;
+  const route = model.routes.find((r) => r.kind === 'tunnel' && r.user === user);
+  return route?.host.endsWith('.localhost') ? 'localhost' : (route?.host ?? 'localhost');
+}
+
 /** The Host alias in the ssh config block. */
-export function sshHostAlias(model: EdgeModel, user: string): string {
+function sshHostAlias(model: EdgeModel, user: string): string {
   return `${model.project}-${user}`;
 }
 
 /**
- * Connection instructions for one user, as plain text. Throws UsageError for an unknown user.
- * Pure: the server's key comes in through `opts.knownHostsLine`.
+ * Connection instructions for one user, as plain text. Pure: the server's key comes in through
+ * `opts.knownHostsLine`. The caller checks that the user exists (a programming error otherwise).
  */
 export function renderConnectInstructions(model: EdgeModel, user: string, opts: ConnectOptions): string {
-  if (!model.users.some((u) => u.name === user)) throw new UsageError(`no user "${user}" in edge.yaml`);
+  if (!model.users.some((u) => u.name === user)) throw new Error(`no user "${user}" in the model`);
   const routes = model.routes.filter((r): r is TunnelRoute => r.kind === 'tunnel' && r.user === user);
   const port = model.ports.ssh;
   const portFlag = port === 22 ? '' : ` -p ${port}`;

@@ -4,7 +4,7 @@
 set -eu
 
 lib=/usr/local/lib/tunnelgate
-config=/config/sshd/sshd_config   # SSHD.config in scripts/lib/layout.ts
+config=/config/sshd/sshd_config   # SSHD.config in stacks/layout.ts
 
 # sshd's privilege-separation directory (not part of the image).
 mkdir -p -m0755 /run/sshd

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Generates the sshd host keys ONCE into the hostkeys volume and never again: a new key after
 # `down` + `up` would greet every user with a host-key warning. Paths match MOUNTS.hostkeys in
-# scripts/lib/layout.ts and the HostKey lines of sshd/render.ts.
+# stacks/layout.ts and the HostKey lines of sshd/render.ts.
 set -eu
 
 dir=${HOSTKEYS_DIR:-/hostkeys}

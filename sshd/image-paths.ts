@@ -3,7 +3,7 @@
  * `docker exec`, and the host keys (the renderer points HostKey there; the known_hosts line is
  * read from the .pub). Must match sshd/Dockerfile and sshd/hostkeys.sh (a unit test checks).
  */
-import { MOUNTS, SSHD } from '../scripts/lib/layout.js';
+import { MOUNTS, SSHD } from '../stacks/layout.js';
 
 /** Where the Dockerfile installs entrypoint.sh, hostkeys.sh and sync-users.sh. */
 export const SSHD_LIB_DIR = '/usr/local/lib/tunnelgate';

@@ -1,6 +1,7 @@
 /** The text a tunnel user gets when they ask for a shell or a command. */
-import type { EdgeModel } from '../scripts/lib/model.js';
-import { TUNNEL_ROOT } from '../scripts/lib/model.js';
+
+import { MOUNTS } from '../stacks/layout.js';
+import type { EdgeModel } from '../stacks/model.js';
 
 /**
  * One line, the same for every user (it lands in /etc/nologin.txt, which is global): what this
@@ -8,8 +9,5 @@ import { TUNNEL_ROOT } from '../scripts/lib/model.js';
  */
 export function tunnelOnlyNotice(model: EdgeModel): string {
   const port = model.ports.ssh === 22 ? '' : ` -p ${model.ports.ssh}`;
-  return (
-    'tunnelgate: this is a tunnel-only account, no shell or commands. Connect with: ' +
-    `ssh -N -R ${TUNNEL_ROOT}/<you>/<host>.sock:localhost:<local port>${port} <you>@<this server>`
-  );
+  return `tunnelgate: this is a tunnel-only account, no shell or commands. Connect with: ssh -N -R ${MOUNTS.tunnels}/<you>/<host>.sock:localhost:<local port>${port} <you>@<this server>`;
 }

@@ -2,8 +2,8 @@
  * Everything the sshd container reads from the config volume, rendered from the model:
  * sshd_config, the accounts manifest and one authorized_keys file per user.
  */
-import { SSHD } from '../scripts/lib/layout.js';
-import type { EdgeModel } from '../scripts/lib/model.js';
+import { SSHD } from '../stacks/layout.js';
+import type { EdgeModel } from '../stacks/model.js';
 import { accountsManifest } from './accounts.js';
 import { renderAuthorizedKeys } from './authorized-keys.js';
 import { tunnelOnlyNotice } from './notice.js';

@@ -3,8 +3,8 @@
  * remote UNIX sockets. Complete on its own (Debian's /etc/ssh/sshd_config is not read), so every
  * default that matters is spelled out. sshd takes the FIRST value of most keywords: no Include.
  */
-import { SSHD } from '../scripts/lib/layout.js';
-import type { EdgeModel } from '../scripts/lib/model.js';
+import { SSHD } from '../stacks/layout.js';
+import type { EdgeModel } from '../stacks/model.js';
 import { HOST_KEY_TYPES, hostKeyPath } from './image-paths.js';
 
 /** The group every tunnel account has as primary group; sshd admits nobody else. */
@@ -14,7 +14,7 @@ export const TUNNEL_USERS_GROUP = 'tgusers';
 export function renderSshdConfig(model: EdgeModel, notice: string): string {
   const lines = [
     `# sshd_config for tunnelgate project "${model.project}", rendered from edge.yaml by sshd/render.ts.`,
-    '# Do not edit: `up` overwrites it. Published on host port ' + `${model.ports.ssh}.`,
+    `# Do not edit: \`up\` overwrites it. Published on host port ${model.ports.ssh}.`,
     '',
     `Port ${SSHD.port}`,
     ...HOST_KEY_TYPES.map((t) => `HostKey ${hostKeyPath(t)}`),
@@ -70,7 +70,7 @@ export function renderSshdConfig(model: EdgeModel, notice: string): string {
     '# Drop dead clients in ~45 s so their socket paths free up (default: never).',
     'ClientAliveInterval 15',
     'ClientAliveCountMax 3',
-    '# Behind Docker\'s userland proxy every client arrives from one address, so a per-source',
+    "# Behind Docker's userland proxy every client arrives from one address, so a per-source",
     '# penalty earned by one client (a laptop retrying with a wrong key) would lock out all users.',
     '# With public keys only there is nothing to guess; MaxStartups still bounds unauthenticated load.',
     'PerSourcePenalties no',

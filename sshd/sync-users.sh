@@ -11,7 +11,7 @@
 # missing or invalid, nothing changed.
 set -eu
 
-manifest=${ACCOUNTS_MANIFEST:-/config/sshd/accounts.json}  # SSHD.accounts in scripts/lib/layout.ts
+manifest=${ACCOUNTS_MANIFEST:-/config/sshd/accounts.json}  # SSHD.accounts in stacks/layout.ts
 root=/run/tunnels                                          # MOUNTS.tunnels
 marker=tgusers
 uid_min=20000

@@ -7,13 +7,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { get as httpsGet } from 'node:https';
 import * as acme from 'acme-client';
-import { MOUNTS } from '../../scripts/lib/layout.js';
+import { MOUNTS } from '../../stacks/layout.js';
 import { retryAfterSeconds } from '../retry-after.js';
 
-export const ACCOUNT_KEY_PATH = `${MOUNTS.acme}/account.key`;
+const ACCOUNT_KEY_PATH = `${MOUNTS.acme}/account.key`;
 
 /** The account key, created on first use; reused so the CA sees one account across runs. */
-export async function accountKey(): Promise<Buffer> {
+async function accountKey(): Promise<Buffer> {
   if (existsSync(ACCOUNT_KEY_PATH)) return readFileSync(ACCOUNT_KEY_PATH);
   const key = await acme.crypto.createPrivateEcdsaKey();
   // wx: never overwrite a key another run created meanwhile.
@@ -21,15 +21,24 @@ export async function accountKey(): Promise<Buffer> {
   return key;
 }
 
-/** The last Retry-After the CA sent that was too long to wait for (for the error message). */
-export let refusedRetryAfter: string | undefined;
+/** The last Retry-After the CA sent that was too long to wait for, per host (for its error message). */
+export interface RetryAfterRecord {
+  refused?: string;
+  /** Forgets the last one: called before each host, so one host's rate limit never names another's. */
+  reset(): void;
+}
 
 /**
  * acme-client retries 429/5xx/network errors itself (waiting Retry-After, else attempt × delay
  * seconds). Three attempts at 1 s steps keep a dead CA to ~6 s; a Retry-After above the bound
  * marks the request as out of attempts (acme-client reads `config.retryAttempt`), so it fails now.
  */
-export function tuneRetries(maxRetryAfterSeconds: number): void {
+export function tuneRetries(maxRetryAfterSeconds: number): RetryAfterRecord {
+  const record: RetryAfterRecord = {
+    reset() {
+      delete record.refused;
+    },
+  };
   const ax = acme.axios as unknown as {
     defaults: { acmeSettings: { retryMaxAttempts: number; retryDefaultDelay: number }; transformResponse: unknown[] };
   };
@@ -40,13 +49,14 @@ export function tuneRetries(maxRetryAfterSeconds: number): void {
     if (status === 429 || (status ?? 0) >= 500) {
       const seconds = retryAfterSeconds(raw, new Date());
       if (seconds !== undefined && seconds > maxRetryAfterSeconds) {
-        refusedRetryAfter = String(raw);
+        record.refused = String(raw);
         this.retryAttempt = Number.MAX_SAFE_INTEGER;
       }
     }
     return data;
   };
   ax.defaults.transformResponse = [...ax.defaults.transformResponse, bound];
+  return record;
 }
 
 /** A client for the directory with the account key. */
@@ -54,13 +64,13 @@ export async function acmeClient(directoryUrl: string): Promise<acme.Client> {
   return new acme.Client({ directoryUrl, accountKey: await accountKey() });
 }
 
-/** GET with acme-client's HTTP stack (same trust, same bounded retries); JSON body and headers. */
-export async function getJson(url: string): Promise<{ data: Record<string, unknown>; retryAfter?: string }> {
-  const res = await (acme.axios as unknown as { get(u: string, o: object): Promise<{ data: Record<string, unknown>; headers: Record<string, string> }> }).get(url, {
+/** GET with acme-client's HTTP stack (same trust, same bounded retries); the JSON body. */
+export async function getJson(url: string): Promise<Record<string, unknown>> {
+  const res = await (acme.axios as unknown as { get(u: string, o: object): Promise<{ data: Record<string, unknown> }> }).get(url, {
     validateStatus: (s: number) => s === 200,
     timeout: 15_000,
   });
-  return { data: res.data, retryAfter: res.headers['retry-after'] };
+  return res.data;
 }
 
 /**

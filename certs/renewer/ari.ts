@@ -12,7 +12,7 @@ export async function fetchRenewalWindow(renewalInfo: string | undefined, pem: s
   const id = certAriId(pem);
   if (!id) return { note: 'certificate has no Authority Key Identifier' };
   try {
-    const { data } = await getJson(`${renewalInfo.replace(/\/$/, '')}/${id}`);
+    const data = await getJson(`${renewalInfo.replace(/\/$/, '')}/${id}`);
     const w = data.suggestedWindow as { start?: string; end?: string } | undefined;
     const start = new Date(w?.start ?? NaN);
     const end = new Date(w?.end ?? NaN);

@@ -4,8 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { parseCertMeta, type CertMeta } from '../cert-meta.js';
-import { certMetaPath, certPath, HAPROXY_UID } from '../../scripts/lib/layout.js';
+import { certMetaPath, certPath, HAPROXY_UID } from '../../stacks/layout.js';
+import { type CertMeta, parseCertMeta } from '../cert-meta.js';
 
 const read = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : undefined);
 

@@ -21,9 +21,15 @@ function fetchThrough(base: string, host: string, token: string): Promise<{ stat
   return new Promise((resolve, reject) => {
     const req = request(`${base}${PREFIX}${token}`, { headers: { host }, timeout: 3000 }, (res) => {
       let body = '';
-      res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res
+        .setEncoding('utf8')
+        .on('data', (c: string) => (body += c))
+        .on('end', () => resolve({ status: res.statusCode ?? 0, body }));
     });
-    req.on('timeout', () => req.destroy(new Error('timeout'))).on('error', reject).end();
+    req
+      .on('timeout', () => req.destroy(new Error('timeout')))
+      .on('error', reject)
+      .end();
   });
 }
 

@@ -3,12 +3,12 @@
  * JSON report line on stdout (diagnostics go to stderr) and exit 1 when any host failed.
  */
 import * as acme from 'acme-client';
-import { attemptMeta, renewedMeta } from '../cert-meta.js';
+import { RENEWER } from '../../stacks/layout.js';
 import { certFacts } from '../cert-info.js';
+import { attemptMeta, renewedMeta } from '../cert-meta.js';
 import { decideRenewal } from '../renewal-window.js';
 import type { HostResult, RenewerInput } from '../report.js';
-import { RENEWER } from '../../scripts/lib/layout.js';
-import { acmeClient, ensureAccount, getJson, probeDirectory, refusedRetryAfter, tuneRetries } from './acme-session.js';
+import { acmeClient, ensureAccount, getJson, probeDirectory, type RetryAfterRecord, tuneRetries } from './acme-session.js';
 import { fetchRenewalWindow } from './ari.js';
 import { readStored, writeMeta, writePem } from './cert-store.js';
 import { startResponder } from './http01.js';
@@ -17,7 +17,11 @@ import { issueCertificate } from './issue.js';
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 /** Decides and, when due, renews one host; never throws (a failure is a result). */
-async function renewHost(host: string, input: RenewerInput, ctx: { client?: acme.Client; clientError?: string; renewalInfo?: string; tokens: Map<string, string> }): Promise<HostResult> {
+async function renewHost(
+  host: string,
+  input: RenewerInput,
+  ctx: { client?: acme.Client; clientError?: string; renewalInfo?: string; tokens: Map<string, string>; retries: RetryAfterRecord },
+): Promise<HostResult> {
   const stored = readStored(host);
   let facts: ReturnType<typeof certFacts> | undefined;
   try {
@@ -54,7 +58,7 @@ async function renewHost(host: string, input: RenewerInput, ctx: { client?: acme
     return { host, result: 'renewed', reason: decision.reason, serial: fresh.serial, notAfter: fresh.notAfter.toISOString(), issuer: fresh.issuer };
   } catch (err) {
     let error = ctx.clientError ?? `${input.directoryUrl}: ${(err as Error).message}`;
-    if (refusedRetryAfter) error += ` (rate limited: the CA asks to retry after ${refusedRetryAfter})`;
+    if (ctx.retries.refused) error += ` (rate limited: the CA asks to retry after ${ctx.retries.refused})`;
     // The old PEM stays in service untouched; only the attempt is recorded.
     writeMeta(host, attemptMeta(stored.meta, [host], 'failed', new Date(), error));
     return { host, result: 'failed', reason: decision.reason, error, ...current };
@@ -64,14 +68,14 @@ async function renewHost(host: string, input: RenewerInput, ctx: { client?: acme
 async function main(): Promise<number> {
   const input = JSON.parse(process.env.TUNNELGATE_RENEWER_INPUT ?? '') as RenewerInput;
   if (process.env.TUNNELGATE_RENEWER_DEBUG) acme.setLogger(log);
-  tuneRetries(input.maxRetryAfterSeconds ?? 120);
+  const retries = tuneRetries(input.maxRetryAfterSeconds ?? 120);
   const tokens = new Map<string, string>();
   const server = input.challenge === 'http-01' ? await startResponder(RENEWER.port, tokens) : undefined;
-  const ctx: Parameters<typeof renewHost>[2] = { tokens };
+  const ctx: Parameters<typeof renewHost>[2] = { tokens, retries };
   try {
     await probeDirectory(input.directoryUrl);
     ctx.client = await acmeClient(input.directoryUrl);
-    const { data } = await getJson(input.directoryUrl);
+    const data = await getJson(input.directoryUrl);
     await ensureAccount(ctx.client, input.email);
     if (typeof data.renewalInfo === 'string') ctx.renewalInfo = data.renewalInfo;
   } catch (err) {
@@ -81,7 +85,10 @@ async function main(): Promise<number> {
   }
   const results: HostResult[] = [];
   // One host at a time: HTTP-01 tokens of different orders never mix, and CA load stays low.
-  for (const host of input.hosts) results.push(await renewHost(host, input, ctx));
+  for (const host of input.hosts) {
+    retries.reset();
+    results.push(await renewHost(host, input, ctx));
+  }
   server?.close();
   process.stdout.write(`${JSON.stringify({ results })}\n`);
   return results.some((r) => r.result === 'failed') ? 1 : 0;

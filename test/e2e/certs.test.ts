@@ -6,16 +6,21 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { up } from '../../scripts/lib/converge.js';
-import * as engine from '../../scripts/lib/engine.js';
-import { certPath } from '../../scripts/lib/layout.js';
-import { loadConfig } from '../../scripts/lib/load-config.js';
-import type { EdgeModel } from '../../scripts/lib/model.js';
-import { renew } from '../../scripts/lib/renew.js';
-import { down } from '../../scripts/lib/teardown.js';
-import { freePort, get, keyPair, localService, stop, tmp, tunnel, waitFor, type SshProcess } from './support/tunnel.js';
 import { connect } from 'node:tls';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadConfig } from '../../scripts/config/load-config.js';
+import { renewCertificates } from '../../scripts/deploy/certificates.js';
+import { converge } from '../../scripts/deploy/converge.js';
+import { teardown } from '../../scripts/deploy/teardown.js';
+import * as engine from '../../scripts/engine/index.js';
+import { certPath } from '../../stacks/layout.js';
+import type { EdgeModel } from '../../stacks/model.js';
+import { writeEdgeYaml } from '../../testkit/edge-yaml.js';
+import { keyPair } from '../../testkit/keys.js';
+import { freePort, get, localService } from '../../testkit/net.js';
+import { type SshProcess, stop, tunnel } from '../../testkit/ssh.js';
+import { tmp } from '../../testkit/tmp.js';
+import { waitFor } from '../../testkit/wait.js';
 
 const log: string[] = [];
 const say = (l: string) => log.push(l);
@@ -52,40 +57,42 @@ beforeAll(async () => {
   project = `tg-certs-${inject('runId')}`.replace(/[^a-z0-9-]/g, '-');
   ports = { http: await freePort(), https: await freePort(), ssh: await freePort() };
   service = await localService('hello over tls');
-  const file = join(tmp, 'certs-edge.yaml');
-  writeFileSync(file, [`project: ${project}`, `ports: {http: ${ports.http}, https: ${ports.https}, ssh: ${ports.ssh}}`, 'acme: {ca: pebble}', 'users:', `  alice: {keys: ["${alice.pub}"]}`, 'routes:', `  - {host: ${A}, tunnel: alice}`, ''].join('\n'));
+  const file = writeEdgeYaml('certs-edge', { project, ports, users: { alice: [alice.pub] }, routes: [{ host: A, tunnel: 'alice' }] });
   model = loadConfig({ config: file }).model;
 });
 
 afterAll(async () => {
   await Promise.all(procs.map(stop));
   service?.server.close();
-  if (project) await down(project, { volumes: true, log: say });
+  if (project) await teardown(project, { volumes: true, log: say });
 });
 
 describe('ACME against the embedded Pebble', () => {
   it('up issues a real certificate through HTTP-01 and swaps out the placeholder without a restart', async () => {
     const started = Date.now();
-    const res = await up(model, say, new Date(), { acme: true });
-    console.log(`up with first issuance: ${Date.now() - started} ms (renewer pass ${res.acme?.passMs} ms)`);
+    const res = await converge(model, say, new Date(), { acme: true });
+    console.log(`up with first issuance: ${Date.now() - started} ms (renewer pass ${res.issued?.passMs} ms)`);
     expect(res.ops.map((o) => `${o.op} ${o.target}`)).toContain('create pebble');
-    expect(res.acme?.results).toMatchObject([{ host: A, result: 'renewed', rotated: true, reason: 'placeholder certificate in service' }]);
+    expect(res.issued?.results).toMatchObject([{ host: A, result: 'renewed', rotated: true, reason: 'placeholder certificate in service' }]);
     const served = await peer(A);
     expect(served.issuer).toContain('Pebble');
-    expect(served.serial).toBe(norm(res.acme!.results[0]!.serial!));
+    expect(served.serial).toBe(norm(res.issued!.results[0]!.serial!));
     // The account key was made once, 0600; the PEM is HAProxy's, 0600.
     const stat = await engine.exec(haproxy(), ['stat', '-c', '%U %a', certPath(A)]);
     expect(stat.stdout.trim()).toBe('haproxy 600');
     // A second up has nothing to obtain: the valid certificate is not re-issued.
-    const again = await up(model, say, new Date(), { acme: true });
+    const again = await converge(model, say, new Date(), { acme: true });
     expect(again.ops).toEqual([]);
-    expect(again.acme).toBeUndefined();
+    expect(again.issued).toBeUndefined();
     expect((await peer(A)).serial).toBe(served.serial);
   });
 
   it('a forced renewal under continuous HTTPS load drops no request and never restarts haproxy', async () => {
     procs.push(tunnel(ports.ssh, 'alice', alice.path, `/run/tunnels/alice/${A}.sock`, service.port));
-    await waitFor(() => get(ports.https, A), (r) => r.status === 200);
+    await waitFor(
+      () => get(ports.https, A),
+      (r) => r.status === 200,
+    );
     const before = { serial: (await peer(A)).serial, started: await startedAt() };
     let done = false;
     const stats = { ok: 0, failed: 0, errors: [] as string[], serials: new Set<string>() };
@@ -95,7 +102,10 @@ describe('ACME against the embedded Pebble', () => {
         try {
           const r = await get(ports.https, A);
           if (r.status === 200) stats.ok++;
-          else (stats.failed++, stats.errors.push(`HTTP ${r.status}`));
+          else {
+            stats.failed++;
+            stats.errors.push(`HTTP ${r.status}`);
+          }
           if (r.serial) stats.serials.add(norm(r.serial));
         } catch (err) {
           stats.failed++;
@@ -104,9 +114,22 @@ describe('ACME against the embedded Pebble', () => {
       }
     };
     const clients = Promise.all([client(), client(), client(), client()]);
-    await new Promise((r) => setTimeout(r, 500));
-    const res = await renew(model, { force: true, log: say });
-    await new Promise((r) => setTimeout(r, 500));
+    // The load is on (requests answered with the old certificate) before the renewal starts …
+    await waitFor(
+      async () => stats.ok,
+      (n) => n >= 20,
+      30_000,
+      20,
+    );
+    const res = await renewCertificates(model, { force: true, log: say });
+    // … and stays on until requests are answered with the new one.
+    const renewed = norm(res.results[0]?.serial ?? '');
+    await waitFor(
+      async () => stats.serials,
+      (seen) => seen.has(renewed),
+      30_000,
+      20,
+    );
     done = true;
     await clients;
     console.log(`forced renewal under load: ${stats.ok} ok, ${stats.failed} failed, serials seen ${stats.serials.size}, pass ${res.passMs} ms`);
@@ -123,7 +146,7 @@ describe('ACME against the embedded Pebble', () => {
 
   it('a second renew with nothing due changes nothing', async () => {
     const before = { serial: (await peer(A)).serial, pem: await pemHash(A) };
-    const res = await renew(model, { force: false, log: say });
+    const res = await renewCertificates(model, { force: false, log: say });
     expect(res.ok).toBe(true);
     expect(res.results).toMatchObject([{ host: A, result: 'not-due' }]);
     expect(res.results[0]!.reason).toMatch(/days left/);
@@ -136,21 +159,32 @@ describe('ACME against the embedded Pebble', () => {
     // The hook runs inside the renewer and talks to challtestsrv's management API on the stack network.
     writeFileSync(
       hook,
-      ['#!/bin/sh', 'set -eu', 'case "$1" in set) path=set-txt;; clear) path=clear-txt;; *) exit 2;; esac', 'curl -fsS -X POST -d "{\\"host\\":\\"$2\\",\\"value\\":\\"$3\\"}" "http://pebble:8055/$path"', ''].join('\n'),
+      [
+        '#!/bin/sh',
+        'set -eu',
+        'case "$1" in set) path=set-txt;; clear) path=clear-txt;; *) exit 2;; esac',
+        'curl -fsS -X POST -d "{\\"host\\":\\"$2\\",\\"value\\":\\"$3\\"}" "http://pebble:8055/$path"',
+        '',
+      ].join('\n'),
       { mode: 0o755 },
     );
-    const file = join(tmp, 'certs-wild.yaml');
-    writeFileSync(
-      file,
-      [`project: ${project}`, `ports: {http: ${ports.http}, https: ${ports.https}, ssh: ${ports.ssh}}`, 'acme: {ca: pebble, challenge: dns-01, dnsHook: ./dns-hook.sh}', 'users:', `  alice: {keys: ["${alice.pub}"]}`, 'routes:', `  - {host: ${A}, tunnel: alice}`, `  - {host: "${WILD}", upstream: "http://pebble:8055"}`, ''].join('\n'),
-    );
+    const file = writeEdgeYaml('certs-wild', {
+      project,
+      ports,
+      acme: { ca: 'pebble', challenge: 'dns-01', dnsHook: './dns-hook.sh' },
+      users: { alice: [alice.pub] },
+      routes: [
+        { host: A, tunnel: 'alice' },
+        { host: WILD, upstream: 'http://pebble:8055' },
+      ],
+    });
     const wild = loadConfig({ config: file }).model;
     expect(wild.acme).toMatchObject({ challenge: 'dns-01', dnsHook: hook });
-    const res = await up(wild, say, new Date(), { acme: true });
-    expect(res.acme?.results).toMatchObject([{ host: WILD, result: 'renewed', rotated: true }]);
+    const res = await converge(wild, say, new Date(), { acme: true });
+    expect(res.issued?.results).toMatchObject([{ host: WILD, result: 'renewed', rotated: true }]);
     const served = await peer('anything.wild.certs.test');
     expect(served.issuer).toContain('Pebble');
-    expect(served.serial).toBe(norm(res.acme!.results[0]!.serial!));
+    expect(served.serial).toBe(norm(res.issued!.results[0]!.serial!));
   });
 
   it('refuses a second pass while one is running', async () => {
@@ -168,7 +202,7 @@ describe('ACME against the embedded Pebble', () => {
     });
     await engine.startContainer(busy);
     try {
-      await expect(renew(model, { force: true, log: say })).rejects.toThrow(`another renewal is running for project ${project} (container ${busy})`);
+      await expect(renewCertificates(model, { force: true, log: say })).rejects.toThrow(`another renewal is running for project ${project} (container ${busy})`);
     } finally {
       await engine.removeContainer(busy);
     }
@@ -177,7 +211,7 @@ describe('ACME against the embedded Pebble', () => {
   it('with the CA stopped, renew fails naming host and error, and the served certificate and PEM stay', async () => {
     const before = { serial: (await peer(A)).serial, pem: await pemHash(A) };
     await engine.stopContainer(`${project}-pebble-1`, 1);
-    const res = await renew(model, { force: true, log: say });
+    const res = await renewCertificates(model, { force: true, log: say });
     expect(res.ok).toBe(false);
     expect(res.results).toMatchObject([{ host: A, result: 'failed' }]);
     expect(res.results[0]!.error).toMatch(/pebble.*(unreachable|ENOTFOUND|ECONNREFUSED)/);

@@ -7,14 +7,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { masterCliArgv } from '../../haproxy/commands.js';
-import { renderHaproxyFiles } from '../../haproxy/render-cfg.js';
-import { RELOAD_COMMAND, SHOW_SERVERS_COMMAND, parseReload, parseShowStat } from '../../haproxy/runtime-api.js';
-import { commitSslCertCommand, parseShowSslCert, parseSslCertOutcome, setSslCertCommand, showSslCertCommand } from '../../haproxy/runtime-certs.js';
 import { createPlaceholderPem } from '../../certs/placeholder.js';
-import { ensureImage } from '../../scripts/lib/images.js';
-import { HAPROXY, TUNNELS_GID, certPath } from '../../scripts/lib/layout.js';
-import { tunnelSocketPaths, type TunnelRoute } from '../../scripts/lib/model.js';
+import { masterCliArgv } from '../../haproxy/master-cli.js';
+import { renderHaproxyFiles } from '../../haproxy/render-cfg.js';
+import { parseReload, parseShowStat, RELOAD_COMMAND, SHOW_SERVERS_COMMAND } from '../../haproxy/runtime-api.js';
+import { commitSslCertCommand, parseShowSslCert, parseSslCertOutcome, sameSerial, setSslCertFromFileArgv, showSslCertCommand } from '../../haproxy/runtime-certs.js';
+import { ensureImage } from '../../scripts/deploy/images.js';
+import { certPath, HAPROXY, TUNNELS_GID, tunnelSocketPaths } from '../../stacks/layout.js';
+import type { TunnelRoute } from '../../stacks/model.js';
 import { cases, demo } from '../unit/fixtures/haproxy/models.js';
 import { certFiles, copyInto, createContainer, httpGet, httpsGet, publishedPort, run, testLabels, waitFor } from './support-haproxy.js';
 
@@ -78,12 +78,7 @@ describe('the demo config, live', () => {
     // The per-user directory as the sshd side makes it: owned by the user, group tunnels, setgid.
     const mk = await run`docker run --rm ${testLabels()} --user 0 -v ${`${volume}:/run/tunnels`} ${tag} install -d -m 2770 -o 1001 -g ${TUNNELS_GID} ${`/run/tunnels/${route.user}`}`;
     expect(mk.exitCode, mk.stderr).toBe(0);
-    haproxy = await createContainer([
-      '--sysctl', 'net.ipv4.ip_unprivileged_port_start=0',
-      '-p', '127.0.0.1::443', '-p', '127.0.0.1::80',
-      '-v', `${volume}:/run/tunnels`,
-      tag,
-    ]);
+    haproxy = await createContainer(['--sysctl', 'net.ipv4.ip_unprivileged_port_start=0', '-p', '127.0.0.1::443', '-p', '127.0.0.1::80', '-v', `${volume}:/run/tunnels`, tag]);
     containers.push(haproxy);
     await copyInto(haproxy, { ...goldenFiles('demo'), ...(await certFiles(demo)) });
     expect((await run`docker start ${haproxy}`).exitCode).toBe(0);
@@ -131,13 +126,17 @@ describe('the demo config, live', () => {
     expect(answer.log).toContain('[NOTICE]   (1) : Loading success.');
   });
 
-  it('swaps a certificate at run time (set + commit) and serves it', async () => {
+  it('swaps a certificate at run time (set from the file + commit) and serves it', async () => {
     const path = certPath(route.host);
-    const pem = await createPlaceholderPem(route.host, new Date());
-    expect(parseSslCertOutcome('set', await cli(setSslCertCommand(path, pem))).ok).toBe(true);
+    const before = (await httpsGet(https, route.host)).certSerial;
+    await copyInto(haproxy, { [path]: await createPlaceholderPem(route.host, new Date()) });
+    const set = await run`docker exec ${haproxy} ${setSslCertFromFileArgv(path)}`;
+    expect(parseSslCertOutcome('set', set.stdout), set.stderr).toMatchObject({ ok: true });
     expect(parseSslCertOutcome('commit', await cli(commitSslCertCommand(path))).ok).toBe(true);
-    const info = parseShowSslCert(await cli(showSslCertCommand(path)))!;
-    expect(info.dnsNames).toEqual([route.host]);
-    expect((await httpsGet(https, route.host)).certSerial).toBe(info.serial.replace(/^0+/, ''));
+    const info = parseShowSslCert(await cli(showSslCertCommand(path)));
+    expect(info?.dnsNames).toEqual([route.host]);
+    const served = (await httpsGet(https, route.host)).certSerial;
+    expect(sameSerial(served, info?.serial ?? '')).toBe(true);
+    expect(sameSerial(served, before)).toBe(false);
   });
 });

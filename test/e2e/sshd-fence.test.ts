@@ -6,17 +6,18 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { type Server, createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { $ } from 'zx';
-import { ensureImage } from '../../scripts/lib/images.js';
-import { SSHD } from '../../scripts/lib/layout.js';
-import type { EdgeModel } from '../../scripts/lib/model.js';
+import { ensureImage } from '../../scripts/deploy/images.js';
 import { hostPublicKeyArgv, syncUsersArgv } from '../../sshd/image-paths.js';
 import { renderSshdFiles } from '../../sshd/render.js';
+import { SSHD } from '../../stacks/layout.js';
+import type { EdgeModel } from '../../stacks/model.js';
+import { waitFor } from '../../testkit/wait.js';
 
 const run = $({ quiet: true, nothrow: true });
 const USERS = ['alice', 'bob', 'carol'] as const;
@@ -53,8 +54,20 @@ async function deploy(users: readonly User[]): Promise<void> {
 }
 
 const sshOpts = () => [
-  '-F', 'none', '-p', String(port), '-o', `UserKnownHostsFile=${join(dir, 'known_hosts')}`, '-o', 'StrictHostKeyChecking=yes',
-  '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10',
+  '-F',
+  'none',
+  '-p',
+  String(port),
+  '-o',
+  `UserKnownHostsFile=${join(dir, 'known_hosts')}`,
+  '-o',
+  'StrictHostKeyChecking=yes',
+  '-o',
+  'IdentitiesOnly=yes',
+  '-o',
+  'BatchMode=yes',
+  '-o',
+  'ConnectTimeout=10',
 ];
 const as = (user: User) => [...sshOpts(), '-i', join(dir, user), `${user}@127.0.0.1`];
 
@@ -101,7 +114,11 @@ beforeAll(async () => {
   await deploy(USERS);
   expect((await run`docker start ${name}`).exitCode).toBe(0);
   port = Number((await run`docker port ${name} 22/tcp`).stdout.trim().split('\n')[0]!.split(':').pop());
-  for (let i = 0; i < 100 && !(await run`docker logs ${name}`).stderr.includes('Server listening'); i++) await new Promise((r) => setTimeout(r, 100));
+  await waitFor(
+    async () => (await run`docker logs ${name}`).stderr,
+    (log) => log.includes('Server listening'),
+    10_000,
+  );
   const key = (await run`docker exec ${name} ${hostPublicKeyArgv()}`).stdout.trim();
   writeFileSync(join(dir, 'known_hosts'), `[127.0.0.1]:${port} ${key}\n`);
   // Stands in for HAProxy: member of group tunnels, nothing else.
@@ -175,7 +192,7 @@ describe('sshd fence (real OpenSSH client)', () => {
     let err = '';
     proc.stderr!.on('data', (d) => (err += d));
     // Wait until the client listens locally, then use the forward: the server must refuse the channel.
-    for (let i = 0; i < 100 && !(await canConnect(local)); i++) await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => canConnect(local), Boolean, 10_000);
     const data = await new Promise<string>((resolve) => {
       const sock = connect(local, '127.0.0.1', () => sock.write('GET / HTTP/1.0\r\n\r\n'));
       let buf = '';
@@ -197,7 +214,12 @@ describe('sshd fence (real OpenSSH client)', () => {
 
   it('gives no shell and no command: one line, then exit', async () => {
     // A shell, a command, a shell with a PTY asked for (refused: PermitTTY no), the sftp subsystem.
-    for (const [args, command] of [[[], []], [[], ['id']], [['-t'], ['sh']], [['-s'], ['sftp']]] as const) {
+    for (const [args, command] of [
+      [[], []],
+      [[], ['id']],
+      [['-t'], ['sh']],
+      [['-s'], ['sftp']],
+    ] as const) {
       const res = await ssh('alice', [...args], [...command]);
       expect(res.exitCode, command.join(' ')).not.toBe(0);
       if (args[0] === '-s') {
@@ -258,7 +280,10 @@ describe('sshd fence (real OpenSSH client)', () => {
 async function canConnect(p: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect(p, '127.0.0.1');
-    s.on('connect', () => (s.destroy(), resolve(true)));
+    s.on('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
     s.on('error', () => resolve(false));
   });
 }

@@ -7,9 +7,9 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { $ } from 'zx';
-import { ensureImage } from '../../scripts/lib/images.js';
-import { SSHD } from '../../scripts/lib/layout.js';
-import { SSHD_LIB_DIR, hostKeyPath } from '../../sshd/image-paths.js';
+import { ensureImage } from '../../scripts/deploy/images.js';
+import { hostKeyPath, SSHD_LIB_DIR } from '../../sshd/image-paths.js';
+import { SSHD } from '../../stacks/layout.js';
 
 const GOLDEN = fileURLToPath(new URL('../unit/fixtures/sshd/golden/', import.meta.url));
 const run = $({ quiet: true, nothrow: true });

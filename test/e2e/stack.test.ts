@@ -1,22 +1,19 @@
-/**
- * The whole `up` story on a real engine: real HAProxy and sshd containers, Debian's OpenSSH client
- * opening reverse tunnels, the ssh2 library as a second client, HTTPS through the published port.
- * The tests run in order and share one stack (building it is the expensive part).
- */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { $ } from 'zx';
-import { up } from '../../scripts/lib/converge.js';
-import * as engine from '../../scripts/lib/engine.js';
-import { reloadHaproxy, swapHaproxyFiles } from '../../scripts/lib/haproxy-control.js';
-import { HAPROXY } from '../../scripts/lib/layout.js';
-import { loadConfig } from '../../scripts/lib/load-config.js';
-import type { EdgeModel } from '../../scripts/lib/model.js';
-import { LABEL } from '../../scripts/lib/stack.js';
-import { down } from '../../scripts/lib/teardown.js';
-import { freePort, get, keyPair, localService, ssh, stop, tmp, tunnel, waitFor, type SshProcess } from './support/tunnel.js';
+import { loadConfig } from '../../scripts/config/load-config.js';
+import { converge } from '../../scripts/deploy/converge.js';
+import { teardown } from '../../scripts/deploy/teardown.js';
+import * as engine from '../../scripts/engine/index.js';
+import { reloadHaproxy, swapHaproxyFiles } from '../../scripts/live/haproxy-control.js';
+import { LABEL } from '../../stacks/labels.js';
+import { HAPROXY } from '../../stacks/layout.js';
+import type { EdgeModel } from '../../stacks/model.js';
+import { writeEdgeYaml } from '../../testkit/edge-yaml.js';
+import { keyPair } from '../../testkit/keys.js';
+import { freePort, get, localService } from '../../testkit/net.js';
+import { type SshProcess, ssh, stop, tunnel } from '../../testkit/ssh.js';
+import { waitFor } from '../../testkit/wait.js';
 
 const run = $({ quiet: true, nothrow: true });
 const log: string[] = [];
@@ -31,24 +28,13 @@ const A = 'alice.example.test';
 const B = 'bob.example.test';
 const sock = (user: string, host: string, slot = 1) => `/run/tunnels/${user}/${host}${slot === 1 ? '' : `.${slot}`}.sock`;
 
-function configText(withBob: boolean): string {
-  return [
-    `project: ${project}`,
-    `ports: {http: ${ports.http}, https: ${ports.https}, ssh: ${ports.ssh}}`,
-    'acme: {ca: pebble}',
-    'users:',
-    `  alice: {keys: ["${alice.pub}"]}`,
-    ...(withBob ? [`  bob: {keys: ["${bob.pub}"]}`] : []),
-    'routes:',
-    `  - {host: ${A}, tunnel: alice, replicas: 2}`,
-    ...(withBob ? [`  - {host: ${B}, tunnel: bob}`] : []),
-    '',
-  ].join('\n');
-}
-
 function model(withBob: boolean): { model: EdgeModel; file: string } {
-  const file = join(tmp, withBob ? 'edge-bob.yaml' : 'edge.yaml');
-  writeFileSync(file, configText(withBob));
+  const file = writeEdgeYaml(withBob ? 'edge-bob' : 'edge', {
+    project,
+    ports,
+    users: { alice: [alice.pub], ...(withBob ? { bob: [bob.pub] } : {}) },
+    routes: [{ host: A, tunnel: 'alice', replicas: 2 }, ...(withBob ? [{ host: B, tunnel: 'bob' }] : [])],
+  });
   return { model: loadConfig({ config: file }).model, file };
 }
 
@@ -68,7 +54,7 @@ beforeAll(async () => {
   ports = { http: await freePort(), https: await freePort(), ssh: await freePort() };
   service1 = await localService('from-laptop-1');
   service2 = await localService('from-laptop-2');
-  const res = await up(model(false).model, say);
+  const res = await converge(model(false).model, say);
   expect(res.ops.map((o) => o.op)).toContain('create');
 });
 
@@ -76,7 +62,7 @@ afterAll(async () => {
   await Promise.all(procs.map(stop));
   service1?.server.close();
   service2?.server.close();
-  if (project) await down(project, { volumes: true, log: say });
+  if (project) await teardown(project, { volumes: true, log: say });
 });
 
 describe('up on a fresh engine', () => {
@@ -110,7 +96,10 @@ describe('up on a fresh engine', () => {
 describe('tunnels with the OpenSSH client', () => {
   it('serves the hostname through `ssh -N -R` onto the user socket', async () => {
     procs.push(tunnel(ports.ssh, 'alice', alice.path, sock('alice', A), service1.port));
-    const res = await waitFor(() => get(ports.https, A), (r) => r.status === 200);
+    const res = await waitFor(
+      () => get(ports.https, A),
+      (r) => r.status === 200,
+    );
     expect(res.body).toBe('from-laptop-1');
     // The socket belongs to alice, group tunnels (HAProxy's way in), and is not world-accessible.
     const stat = await engine.exec(names().sshd, ['stat', '-c', '%U %G %a', sock('alice', A)]);
@@ -131,11 +120,19 @@ describe('tunnels with the OpenSSH client', () => {
 
   it('turns a dropped tunnel into the 503 page, and a reconnect serves again at once', async () => {
     await Promise.all(procs.splice(0).map(stop));
-    const offline = await waitFor(() => get(ports.https, A), (r) => r.status === 503);
+    const offline = await waitFor(
+      () => get(ports.https, A),
+      (r) => r.status === 503,
+    );
     expect(offline.body).toContain('ssh -N -R');
     const started = Date.now();
     procs.push(tunnel(ports.ssh, 'alice', alice.path, sock('alice', A), service1.port));
-    const back = await waitFor(() => get(ports.https, A), (r) => r.status === 200, 10_000, 50);
+    const back = await waitFor(
+      () => get(ports.https, A),
+      (r) => r.status === 200,
+      10_000,
+      50,
+    );
     say(`reconnect: first 200 after ${Date.now() - started} ms`);
     expect(back.body).toBe('from-laptop-1');
   });
@@ -151,7 +148,10 @@ describe('tunnels with the OpenSSH client', () => {
     });
     await new Promise<void>((resolve, reject) => conn.openssh_forwardInStreamLocal(sock('alice', A, 2), (err) => (err ? reject(err) : resolve())));
     try {
-      await waitFor(async () => (await get(ports.https, A)).body, (b) => b === 'from-ssh2');
+      await waitFor(
+        async () => (await get(ports.https, A)).body,
+        (b) => b === 'from-ssh2',
+      );
     } finally {
       conn.end();
     }
@@ -161,7 +161,7 @@ describe('tunnels with the OpenSSH client', () => {
 describe('converging again', () => {
   it('a second up with the same config changes nothing and touches no container', async () => {
     const before = await startedAt();
-    const res = await up(model(false).model, say);
+    const res = await converge(model(false).model, say);
     expect(res.ops).toEqual([]);
     expect(await startedAt()).toEqual(before);
   });
@@ -191,7 +191,7 @@ describe('converging again', () => {
         if ((await get(ports.https, A).catch(() => ({ status: 0 }))).status !== 200) failures++;
       }
     })();
-    const res = await up(model(true).model, say);
+    const res = await converge(model(true).model, say);
     polling = false;
     await poller;
     expect(res.ops.map((o) => o.op)).toEqual(['update-users', 'placeholder-certs', 'reload']);
@@ -202,7 +202,14 @@ describe('converging again', () => {
     try {
       bobTunnel = tunnel(ports.ssh, 'bob', bob.path, sock('bob', B), bobService.port);
       procs.push(bobTunnel);
-      expect((await waitFor(() => get(ports.https, B), (r) => r.status === 200)).body).toBe('from-bob');
+      expect(
+        (
+          await waitFor(
+            () => get(ports.https, B),
+            (r) => r.status === 200,
+          )
+        ).body,
+      ).toBe('from-bob');
     } finally {
       bobService.server.close();
     }
@@ -210,7 +217,7 @@ describe('converging again', () => {
 
   it('removes a user live: their session ends at once and the key stops working; others stay', async () => {
     expect(bobTunnel, 'bob has a tunnel from the previous test').toBeDefined();
-    await up(model(false).model, say);
+    await converge(model(false).model, say);
     const code = await Promise.race([bobTunnel!.exited, new Promise((r) => setTimeout(() => r('still running'), 10_000))]);
     expect(code).not.toBe('still running');
     const again = ssh(ports.ssh, 'bob', bob.path, ['-N']);
@@ -236,27 +243,41 @@ describe('converging again', () => {
     await expect(reloadHaproxy(names().haproxy, files)).rejects.toThrow(/reload failed; previous configuration restored[\s\S]*not-writable\.sock/);
     expect((await engine.exec(names().haproxy, ['cat', HAPROXY.cfg])).stdout).toBe(live);
     expect((await get(ports.https, A)).status).toBe(200);
-    expect((await up(model(false).model, say)).ops).toEqual([]);
+    expect((await converge(model(false).model, say)).ops).toEqual([]);
   });
 
   it('starts a stopped HAProxy with its current files, and serves again', async () => {
     await engine.stopContainer(names().haproxy, 1);
-    const res = await up(model(false).model, say);
+    const res = await converge(model(false).model, say);
     expect(res.ops.map((o) => `${o.op} ${o.target}`)).toEqual(['start haproxy']);
-    expect((await waitFor(() => get(ports.https, A), (r) => r.status === 200)).body).toBe('from-laptop-1');
-    expect((await up(model(false).model, say)).ops).toEqual([]);
+    expect(
+      (
+        await waitFor(
+          () => get(ports.https, A),
+          (r) => r.status === 200,
+        )
+      ).body,
+    ).toBe('from-laptop-1');
+    expect((await converge(model(false).model, say)).ops).toEqual([]);
   });
 
   it('keeps the SSH host key across down and up (no host-key warning for users)', async () => {
     const key = async () => (await engine.exec(names().sshd, ['cat', '/hostkeys/ssh_host_ed25519_key.pub'])).stdout.split(' ').slice(0, 2).join(' ');
     const first = await key();
     await Promise.all(procs.splice(0).map(stop));
-    await down(project, { volumes: false, log: say });
-    await up(model(false).model, say);
+    await teardown(project, { volumes: false, log: say });
+    await converge(model(false).model, say);
     expect(await key()).toBe(first);
     // The known_hosts file the tests have used since the start must still verify the server.
     const strict = ssh(ports.ssh, 'alice', alice.path, ['-N', '-o', 'StrictHostKeyChecking=yes', '-R', `${sock('alice', A)}:127.0.0.1:${service1.port}`]);
     procs.push(strict);
-    expect((await waitFor(() => get(ports.https, A), (r) => r.status === 200)).body).toBe('from-laptop-1');
+    expect(
+      (
+        await waitFor(
+          () => get(ports.https, A),
+          (r) => r.status === 200,
+        )
+      ).body,
+    ).toBe('from-laptop-1');
   });
 });

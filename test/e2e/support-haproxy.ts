@@ -2,7 +2,7 @@
  * Helpers for the haproxy image e2e test, through the docker CLI: containers labelled for the
  * test run, files copied in with `docker cp`, HTTPS requests with a chosen SNI and Host.
  */
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { get } from 'node:http';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -12,8 +12,8 @@ import { inject } from 'vitest';
 import { $ } from 'zx';
 import { createPlaceholderPem } from '../../certs/placeholder.js';
 import { DEFAULT_CERT } from '../../haproxy/names.js';
-import { certPath } from '../../scripts/lib/layout.js';
-import type { EdgeModel } from '../../scripts/lib/model.js';
+import { certPath } from '../../stacks/layout.js';
+import type { EdgeModel } from '../../stacks/model.js';
 
 /** The docker CLI, quiet and never throwing: tests assert on exit codes themselves. */
 export const run = $({ quiet: true, nothrow: true });

@@ -1,6 +1,6 @@
 /** The crontab text functions behind `npm run cron`: the line, its time, and editing a crontab around it. */
 import { describe, expect, it } from 'vitest';
-import { cronMarker, crontabFromListing, cronTimeOf, findCronEntry, pickCronTime, renderCronLine, withCronEntry, withoutCronEntry, type CronJob } from '../../scripts/lib/cron.js';
+import { type CronJob, cronMarker, cronTimeOf, crontabFromListing, findCronEntry, pickCronTime, renderCronLine, withCronEntry, withoutCronEntry } from '../../scripts/live/cron-entry.js';
 
 const job: CronJob = {
   project: 'edge',

@@ -4,22 +4,19 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { RELOAD_COMMAND, SHOW_SERVERS_COMMAND, cliArgument, parseReload, parseShowStat } from '../../haproxy/runtime-api.js';
-import {
-  abortSslCertCommand,
-  commitSslCertCommand,
-  parseShowSslCert,
-  parseSslCertOutcome,
-  setSslCertCommand,
-  showSslCertCommand,
-} from '../../haproxy/runtime-certs.js';
+import { cliArgument, masterCliArgv } from '../../haproxy/master-cli.js';
+import { parseReload, parseShowStat } from '../../haproxy/runtime-api.js';
+import { abortSslCertCommand, commitSslCertCommand, parseShowSslCert, parseSslCertOutcome, sameSerial, setSslCertFromFileArgv, showSslCertCommand } from '../../haproxy/runtime-certs.js';
+import { HAPROXY } from '../../stacks/layout.js';
 
 const captured = (name: string) => readFileSync(new URL(`./fixtures/haproxy/cli/${name}`, import.meta.url), 'utf8');
 
 describe('master CLI transport', () => {
-  it('builds commands without the final newline (the transport adds it)', () => {
-    expect(RELOAD_COMMAND).toBe('reload');
-    expect(SHOW_SERVERS_COMMAND).toBe('@1 show stat -1 4 -1');
+  it('pipes the command, with the newline that ends it, into socat on the master socket', () => {
+    const argv = masterCliArgv('show proc');
+    expect(argv.slice(0, 4)).toEqual(['env', `MASTER=${HAPROXY.masterSocket}`, 'sh', '-c']);
+    expect(argv[4]).toBe('{ printf "%s\\n" "$1"; } | socat -t 30 stdio "unix-connect:$MASTER"');
+    expect(argv.slice(5)).toEqual(['master-cli', 'show proc']);
   });
 
   it('refuses arguments that would split a command', () => {
@@ -70,13 +67,19 @@ describe('parseShowStat', () => {
 });
 
 describe('certificate commands', () => {
-  const pem = '-----BEGIN CERTIFICATE-----\nAAA\n-----END CERTIFICATE-----\n\n-----BEGIN PRIVATE KEY-----\nBBB\n-----END PRIVATE KEY-----\n';
+  const _pem = '-----BEGIN CERTIFICATE-----\nAAA\n-----END CERTIFICATE-----\n\n-----BEGIN PRIVATE KEY-----\nBBB\n-----END PRIVATE KEY-----\n';
 
-  it('sends the PEM as a payload without blank lines (the transport newline then ends it)', () => {
-    expect(setSslCertCommand('/certs/a.pem', pem)).toBe(
-      '@1 set ssl cert /certs/a.pem <<\n-----BEGIN CERTIFICATE-----\nAAA\n-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\nBBB\n-----END PRIVATE KEY-----\n',
-    );
-    expect(() => setSslCertCommand('/certs/a.pem', 'junk')).toThrow(/not a PEM/);
+  it('sends the PEM from its own file, blank lines dropped, ended by an empty line', () => {
+    const argv = setSslCertFromFileArgv('/certs/a.pem');
+    expect(argv.at(-1)).toBe('/certs/a.pem');
+    expect(argv[4]).toContain(`grep -v '^[[:space:]]*$' "$1"`);
+    expect(argv[4]).toMatch(/^\{ printf '@1 set ssl cert %s <<\\n' "\$1"; .*; printf '\\n'; \} \| socat /);
+    expect(() => setSslCertFromFileArgv('/certs/a b.pem')).toThrow(/CLI argument/);
+  });
+
+  it('compares serials as numbers (case and leading zeros differ between HAProxy and Node)', () => {
+    expect(sameSerial('00AB12', 'ab12')).toBe(true);
+    expect(sameSerial('0AB12', 'ab13')).toBe(false);
   });
 
   it('builds the other transaction commands', () => {
@@ -94,8 +97,6 @@ describe('certificate commands', () => {
       ['commit', 'commit-ssl-cert.txt', true],
       ['commit', 'commit-no-tx.txt', false],
       ['abort', 'abort-ssl-cert.txt', true],
-      ['new', 'new-ssl-cert.txt', true],
-      ['add', 'add-crt-list.txt', true],
     ];
     for (const [command, file, ok] of cases) expect(parseSslCertOutcome(command, captured(file)), file).toMatchObject({ ok });
     expect(parseSslCertOutcome('set', captured('set-ssl-cert-busy.txt')).message).toMatch(/ongoing transaction/);

@@ -6,8 +6,8 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../scripts/lib/errors.js';
-import { loadConfig } from '../../scripts/lib/load-config.js';
+import { ConfigError } from '../../scripts/cli/errors.js';
+import { loadConfig } from '../../scripts/config/load-config.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tg-load-config-'));
 mkdirSync(join(root, 'site'));

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { EDGE_SCHEMA, toJsonSchema } from '../../scripts/lib/schema.js';
+import { EDGE_SCHEMA, toJsonSchema } from '../../scripts/config/schema.js';
 
 describe('edge.schema.json', () => {
   it('is exactly what the validator schema generates (regenerate with `npm run schema`)', () => {

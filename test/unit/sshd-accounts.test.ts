@@ -1,6 +1,6 @@
 /** Tunnel uids: deterministic, in range, and stable when users come and go. */
 import { describe, expect, it } from 'vitest';
-import { UID_RANGE, assignUids, preferredUid } from '../../sshd/accounts.js';
+import { assignUids, preferredUid, UID_RANGE } from '../../sshd/accounts.js';
 
 const names = ['alice', 'bob', 'carol', 'dave', 'demo', 'erin', 'mallory', 'trent'];
 

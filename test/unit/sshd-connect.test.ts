@@ -1,8 +1,9 @@
 /** Connection instructions users copy from: golden text, plus the pieces tests can pin exactly. */
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../scripts/lib/errors.js';
+import { UsageError } from '../../scripts/cli/errors.js';
+import { renderUserInstructions } from '../../scripts/report/connect-guide.js';
 import { knownHostsLine, renderConnectInstructions } from '../../sshd/connect-instructions.js';
-import { HOST_KEY, demo, full } from './fixtures/sshd/models.js';
+import { demo, full, HOST_KEY } from './fixtures/sshd/models.js';
 
 describe('renderConnectInstructions', () => {
   const known = knownHostsLine('edge.example.com', 22, `${HOST_KEY} root@sshd`);
@@ -40,11 +41,19 @@ describe('renderConnectInstructions', () => {
       '    ServerAliveCountMax 3',
       '    Ciphers aes128-gcm@openssh.com,chacha20-poly1305@openssh.com',
       '    RemoteForward /run/tunnels/demo/demo.localhost.sock localhost:8080',
-    ]) expect(text.split('\n')).toContain(line);
+    ])
+      expect(text.split('\n')).toContain(line);
   });
 
-  it('rejects a user that is not in the model', () => {
-    expect(() => renderConnectInstructions(demo, 'mallory', { serverHost: 'x' })).toThrow(UsageError);
+  it('rejects a user that is not in the model: a usage error naming the users there are', () => {
+    expect(() => renderUserInstructions(demo, 'mallory', { serverHost: 'x' })).toThrow(UsageError);
+    expect(() => renderUserInstructions(demo, 'mallory')).toThrow('no user "mallory" in edge.yaml (users: demo)');
+    expect(() => renderConnectInstructions(demo, 'mallory', { serverHost: 'x' })).toThrow(/no user "mallory"/);
+  });
+
+  it('builds the known_hosts line from the host key for the server name', () => {
+    const text = renderUserInstructions(demo, 'demo', { hostKey: `${HOST_KEY}\n` });
+    expect(text).toContain(`[localhost]:${demo.ports.ssh} ${HOST_KEY.split(' ').slice(0, 2).join(' ')}`);
   });
 });
 

@@ -4,10 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MOUNTS, SSHD, TUNNELS_GID, TUNNELS_GROUP } from '../../scripts/lib/layout.js';
 import { UID_RANGE } from '../../sshd/accounts.js';
 import { SSHD_LIB_DIR } from '../../sshd/image-paths.js';
 import { TUNNEL_USERS_GROUP } from '../../sshd/sshd-config.js';
+import { MOUNTS, SSHD, TUNNELS_GID, TUNNELS_GROUP } from '../../stacks/layout.js';
 
 const read = (f: string) => readFileSync(new URL(`../../sshd/${f}`, import.meta.url), 'utf8');
 

@@ -2,14 +2,24 @@
  * Golden files for everything the sshd container reads from the config volume. Review changes
  * to test/unit/fixtures/sshd/golden/ as text; e2e feeds each golden sshd_config to `sshd -t`.
  */
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MOUNTS, SSHD } from '../../scripts/lib/layout.js';
 import { renderSshdFiles } from '../../sshd/render.js';
-import { MODELS, full, type ModelCase } from './fixtures/sshd/models.js';
+import { MOUNTS, SSHD } from '../../stacks/layout.js';
+import { full, MODELS, type ModelCase } from './fixtures/sshd/models.js';
 
 const goldenPath = (c: ModelCase, file: string) => `./fixtures/sshd/golden/${c}/${file.slice(`${MOUNTS.config}/sshd/`.length)}`;
 
 describe('renderSshdFiles', () => {
+  it('has a model case for every golden folder, and renders every file in it (no stale golden)', () => {
+    const root = new URL('./fixtures/sshd/golden/', import.meta.url);
+    expect(readdirSync(root).sort()).toEqual(Object.keys(MODELS).sort());
+    for (const c of Object.keys(MODELS) as ModelCase[]) {
+      const rendered = Object.keys(renderSshdFiles(MODELS[c])).map((p) => goldenPath(c, p).split('/').slice(5)[0]);
+      expect(readdirSync(new URL(`${c}/`, root)).sort(), c).toEqual([...new Set(rendered)].sort());
+    }
+  });
+
   for (const c of Object.keys(MODELS) as ModelCase[]) {
     it(`matches the golden files for "${c}"`, async () => {
       const files = renderSshdFiles(MODELS[c]);
@@ -19,12 +29,7 @@ describe('renderSshdFiles', () => {
 
   it('renders sshd_config, the manifest and one authorized_keys per user, keys sorted', () => {
     const paths = Object.keys(renderSshdFiles(full));
-    expect(paths).toEqual([
-      `${SSHD.accounts}`,
-      `${SSHD.authorizedKeysDir}/alice`,
-      `${SSHD.authorizedKeysDir}/bob`,
-      `${SSHD.config}`,
-    ]);
+    expect(paths).toEqual([`${SSHD.accounts}`, `${SSHD.authorizedKeysDir}/alice`, `${SSHD.authorizedKeysDir}/bob`, `${SSHD.config}`]);
   });
 
   it('is deterministic and does not depend on the order of users in the model', () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { interpolate, LABEL, renderStack, stableHash } from '../../scripts/lib/stack.js';
+import { interpolate, renderStack, stableHash } from '../../scripts/deploy/stack.js';
+import { LABEL } from '../../stacks/labels.js';
 import { demo } from './fixtures/haproxy/models.js';
 
 const compose = readFileSync(new URL('../../stacks/edge.compose.yaml', import.meta.url), 'utf8');
@@ -29,7 +30,10 @@ describe('renderStack', () => {
   it('fills ports and images from the model and keeps the hardening of the compose file', () => {
     expect(stack.containers.haproxy).toMatchObject({
       image: 'tunnelgate/haproxy:aaa',
-      ports: [{ host: 8080, container: 80 }, { host: 8443, container: 443 }],
+      ports: [
+        { host: 8080, container: 80 },
+        { host: 8443, container: 443 },
+      ],
       restart: 'unless-stopped',
       sysctls: { 'net.ipv4.ip_unprivileged_port_start': '0' },
     });

@@ -1,19 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import type { CertMeta } from '../../certs/cert-meta.js';
-import { buildCertificates } from '../../scripts/lib/cert-status.js';
-import { buildStatus, renderStatus } from '../../scripts/lib/status-report.js';
+import { buildCertificates, type CertObservation } from '../../scripts/report/certificates.js';
+import { buildStatus, renderStatus } from '../../scripts/report/status.js';
 import { full, wildcard } from './fixtures/haproxy/models.js';
 
 const row = (backend: string, server: string, status: string, lastCheck = '') => ({ backend, server, status, checkStatus: '', checkDesc: '', lastCheck });
 
 describe('status report', () => {
-  const report = buildStatus(full, [{ service: 'haproxy', name: 'edge-haproxy-1', state: 'running', startedAt: 't0' }], [
+  const servers = [
     row('be_alice.example.com', 'slot1', 'UP'),
     row('be_alice.example.com', 'slot2', 'DOWN', 'General socket error (No such file or directory)'),
     row('be_alice.example.com', 'slot3', 'UP'),
     row('be_bob.example.com', 'slot1', 'DOWN'),
-    row('be_wiki.example.com', 's1', 'no check'),
-  ]);
+    row('be_nas.example.com', 'upstream', 'MAINT (resolution)'),
+    row('be_wiki.example.com', 'upstream', 'no check'),
+  ];
+  const report = buildStatus(full, { containers: [{ service: 'haproxy', name: 'edge-haproxy-1', state: 'running', startedAt: 't0' }], servers }, new Date());
 
   it('gives per-slot health of tunnel routes and per-user connected slots', () => {
     expect(report.routes[0]).toMatchObject({ host: 'alice.example.com', kind: 'tunnel', health: '2/3 slots up' });
@@ -29,6 +31,9 @@ describe('status report', () => {
       { name: 'bob', keys: 1, connected: [], offline: ['/run/tunnels/bob/bob.example.com.sock'] },
     ]);
     expect(report.routes.find((r) => r.host === 'wiki.example.com')).toMatchObject({ kind: 'upstream', target: 'http://wiki:8080', health: 'no check' });
+    // The upstream's server is found by the name the renderer gives it, not by being the only one.
+    expect(report.routes.find((r) => r.host === 'nas.example.com')).toMatchObject({ health: 'MAINT (resolution)' });
+    expect(report.routes.find((r) => r.host === 'router.example.com')).toMatchObject({ health: 'unknown' });
   });
 
   it('renders a readable text form', () => {
@@ -39,7 +44,7 @@ describe('status report', () => {
   });
 
   it('says "unknown" rather than guessing when HAProxy could not be asked', () => {
-    const blind = buildStatus(full, [], undefined);
+    const blind = buildStatus(full, { containers: [] }, new Date());
     expect(blind.routes[0]!.health).toBe('unknown');
     expect(renderStatus(blind)).toContain('not running (npm run up)');
   });
@@ -67,17 +72,16 @@ describe('certificates in the status report', () => {
     issuer,
     dnsNames: [host],
   });
-  const certs = buildCertificates(
-    full,
-    {
-      'alice.example.com': { meta: meta({}) },
-      'bob.example.com': { meta: meta({ hosts: ['bob.example.com'], notAfter: '2026-02-27T00:00:00.000Z', lastResult: 'failed', lastError: 'urn:ietf:params:acme:error:connection: Connection refused' }) },
-      'nas.example.com': { served: served('/CN=nas.example.com/O=tunnelgate placeholder', 'nas.example.com') },
-      'router.example.com': { served: served("/C=US/O=Let's Encrypt/CN=R11", 'router.example.com') },
+  const observed = {
+    'alice.example.com': { meta: meta({}) },
+    'bob.example.com': {
+      meta: meta({ hosts: ['bob.example.com'], notAfter: '2026-02-27T00:00:00.000Z', lastResult: 'failed', lastError: 'urn:ietf:params:acme:error:connection: Connection refused' }),
     },
-    now,
-  );
-  const report = buildStatus(full, [], undefined, certs);
+    'nas.example.com': { served: served('/CN=nas.example.com/O=tunnelgate placeholder', 'nas.example.com') },
+    'router.example.com': { served: served("/C=US/O=Let's Encrypt/CN=R11", 'router.example.com') },
+  };
+  const certs = buildCertificates(full, observed, now);
+  const report = buildStatus(full, { containers: [], certificates: observed }, now);
 
   it('takes hosts, issuer, expiry and the last result from the metadata, with days left from now', () => {
     expect(certs[0]).toEqual({
@@ -109,14 +113,16 @@ describe('certificates in the status report', () => {
   it('renders one line per certificate, the last error under it', () => {
     const text = renderStatus(report);
     expect(text).toContain("\ncertificates\n  alice.example.com  (STAGING) Let's Encrypt, R10  until 2026-05-02 (61 day(s) left)  last not due 2026-03-01T03:17:00.000Z\n");
-    expect(text).toContain('  bob.example.com  (STAGING) Let\'s Encrypt, R10  until 2026-02-27 (EXPIRED 3 day(s) ago)  last FAILED 2026-03-01T03:17:00.000Z\n    last error: urn:ietf:params:acme:error:connection: Connection refused');
+    expect(text).toContain(
+      "  bob.example.com  (STAGING) Let's Encrypt, R10  until 2026-02-27 (EXPIRED 3 day(s) ago)  last FAILED 2026-03-01T03:17:00.000Z\n    last error: urn:ietf:params:acme:error:connection: Connection refused",
+    );
     expect(text).toContain('  nas.example.com  placeholder (self-signed)  until 2026-05-29 (88 day(s) left)\n');
     expect(text).toContain('  wiki.example.com  unknown (no certificate facts; HAProxy not asked or not serving it)');
   });
 
   it('lists the names a certificate covers when they differ from its host', () => {
-    const multi = buildCertificates(full, { 'alice.example.com': { meta: meta({ hosts: ['alice.example.com', 'www.alice.example.com'] }) } }, now);
-    expect(renderStatus(buildStatus(full, [], undefined, multi))).toContain('alice.example.com  [alice.example.com, www.alice.example.com]  (STAGING)');
+    const multi = { 'alice.example.com': { meta: meta({ hosts: ['alice.example.com', 'www.alice.example.com'] }) } };
+    expect(renderStatus(buildStatus(full, { containers: [], certificates: multi }, now))).toContain('alice.example.com  [alice.example.com, www.alice.example.com]  (STAGING)');
   });
 
   it('keeps the JSON keys the e2e and scripts read', () => {
@@ -124,14 +130,17 @@ describe('certificates in the status report', () => {
   });
 
   it('shows a failed first attempt beside the placeholder HAProxy serves', () => {
-    const first = buildCertificates(full, {
+    const observedFirst: Record<string, CertObservation> = {
       'alice.example.com': {
         meta: { hosts: ['alice.example.com'], lastAttempt: '2026-03-01T03:17:00.000Z', lastResult: 'failed', lastError: 'rateLimited: too many certificates' },
         served: served('/CN=alice.example.com/O=tunnelgate placeholder', 'alice.example.com'),
       },
-    }, now);
+    };
+    const first = buildCertificates(full, observedFirst, now);
     expect(first[0]).toMatchObject({ issuer: 'placeholder (self-signed)', daysLeft: 88, lastResult: 'failed', lastError: 'rateLimited: too many certificates', source: 'haproxy' });
-    const text = renderStatus(buildStatus(full, [], undefined, first));
-    expect(text).toContain('  alice.example.com  placeholder (self-signed)  until 2026-05-29 (88 day(s) left)  last FAILED 2026-03-01T03:17:00.000Z\n    last error: rateLimited: too many certificates');
+    const text = renderStatus(buildStatus(full, { containers: [], certificates: observedFirst }, now));
+    expect(text).toContain(
+      '  alice.example.com  placeholder (self-signed)  until 2026-05-29 (88 day(s) left)  last FAILED 2026-03-01T03:17:00.000Z\n    last error: rateLimited: too many certificates',
+    );
   });
 });

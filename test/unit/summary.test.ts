@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { demoConfigText } from '../../scripts/lib/demo.js';
-import { renderSummary } from '../../scripts/lib/summary.js';
-import { validateConfig } from '../../scripts/lib/validate.js';
+import { demoConfigText } from '../../scripts/config/demo.js';
+import { validateConfig } from '../../scripts/config/validate.js';
+import { renderSummary } from '../../scripts/report/summary.js';
 import { ED25519 } from './fixtures/config/keys.js';
 
 describe('the embedded demo', () => {

@@ -1,0 +1,29 @@
+/**
+ * How the host reaches HAProxy's master CLI: `docker exec <haproxy> sh -c '… | socat …'`, the
+ * command on stdin, the answer on stdout. Pure: argv builders only.
+ *
+ * Transport fact (measured): after stdin's EOF socat waits only 0.5s (its `-t` default) for the
+ * answer; a reload of a 30 000-backend config answered after 6.5s, so without a larger `-t` the
+ * answer is silently empty. HAProxy closes the connection once it has answered, so a long `-t`
+ * costs nothing when the answer is quick.
+ */
+import { HAPROXY } from '../stacks/layout.js';
+
+/** The shell pipe end that sends stdin to the master socket ($MASTER) and prints the answer. */
+const TO_MASTER = 'socat -t 30 stdio "unix-connect:$MASTER"';
+
+/** argv running `script` (whose output goes to the master CLI) with `args` as $1…, $MASTER set. */
+export function masterPipeArgv(name: string, script: string, args: string[]): string[] {
+  return ['env', `MASTER=${HAPROXY.masterSocket}`, 'sh', '-c', `{ ${script}; } | ${TO_MASTER}`, name, ...args];
+}
+
+/** Sends one command to the master CLI (prefix `@1 ` to reach the current worker). */
+export function masterCliArgv(command: string): string[] {
+  return masterPipeArgv('master-cli', 'printf "%s\\n" "$1"', [command]);
+}
+
+/** Rejects arguments that would split or end a CLI command (`;`, whitespace, newlines). */
+export function cliArgument(value: string): string {
+  if (value === '' || /[\s;\\#]/.test(value)) throw new Error(`not usable as a HAProxy CLI argument: ${JSON.stringify(value)}`);
+  return value;
+}

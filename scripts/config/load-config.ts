@@ -1,0 +1,77 @@
+/**
+ * The only reader of edge.yaml: finds the file (or the embedded demo), validates it, and throws
+ * a ConfigError listing every located problem.
+ */
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { EdgeModel } from '../../stacks/model.js';
+import { ConfigError, type ConfigProblem } from '../cli/errors.js';
+import { demoConfigText, ensureDemoKey } from './demo.js';
+import { type ValidationResult, validateConfig } from './validate.js';
+
+export interface LoadedConfig {
+  model: EdgeModel;
+  /** The file read, or `(embedded demo)`. */
+  source: string;
+  demo: boolean;
+}
+
+export interface LoadOptions {
+  /** --config; without it ./edge.yaml, then the embedded demo. */
+  config?: string;
+  /** --project overrides the file's project. */
+  project?: string;
+  cwd?: string;
+}
+
+/** The only loader: reads, validates, then checks what needs the file system. */
+export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
+  const cwd = opts.cwd ?? process.cwd();
+  const path = opts.config ? resolve(cwd, opts.config) : resolve(cwd, 'edge.yaml');
+  let text: string;
+  let source = opts.config ?? 'edge.yaml';
+  let demo = false;
+  if (existsSync(path)) {
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (err) {
+      throw new ConfigError([{ file: source, path: '', message: `cannot read: ${(err as Error).message}` }]);
+    }
+  } else if (opts.config) {
+    throw new ConfigError([{ file: source, path: '', message: 'no such file', hint: 'check the --config path' }]);
+  } else {
+    text = demoConfigText(ensureDemoKey());
+    source = '(embedded demo)';
+    demo = true;
+  }
+  const { model, problems, problemAt } = validateConfig(text, source);
+  if (!model) throw new ConfigError(problems);
+  if (model.acme.dnsHook !== undefined) {
+    // Relative to the file, not the shell's directory, so `--config other/edge.yaml` finds
+    // other/dns-hook.sh; the embedded demo has no hook.
+    const hook = resolve(demo ? cwd : dirname(path), model.acme.dnsHook);
+    const problem = checkDnsHook(hook, model.acme.dnsHook, problemAt);
+    if (problem) throw new ConfigError([problem]);
+    model.acme.dnsHook = hook;
+  }
+  if (opts.project) model.project = opts.project;
+  return { model, source, demo };
+}
+
+/** The hook must be a file the renewer can run; the message shows where a relative path led. */
+function checkDnsHook(abs: string, written: string, problemAt: ValidationResult['problemAt']): ConfigProblem | undefined {
+  const where = abs === written ? '' : ` (resolved to ${abs})`;
+  let isFile: boolean;
+  try {
+    isFile = statSync(abs).isFile();
+  } catch {
+    return problemAt(['acme', 'dnsHook'], `"${written}" does not exist${where}`, "the path is relative to edge.yaml's directory");
+  }
+  if (!isFile) return problemAt(['acme', 'dnsHook'], `"${written}" is not a file${where}`);
+  try {
+    accessSync(abs, constants.X_OK);
+  } catch {
+    return problemAt(['acme', 'dnsHook'], `"${written}" is not executable${where}`, `chmod +x ${abs}`);
+  }
+  return undefined;
+}

@@ -1,0 +1,157 @@
+/**
+ * Carries out a plan, op by op, in order. It decides nothing: the plan said what, and each op here
+ * is only how (which engine calls, in which order). Consecutive builds run in parallel.
+ */
+import { createPlaceholderPem } from '../../certs/placeholder.js';
+import { checkSshdConfigArgv, pruneAuthorizedKeysArgv, syncUsersArgv } from '../../sshd/image-paths.js';
+import { certPath, DEFAULT_CERT_NAME, HAPROXY_UID, SSHD } from '../../stacks/layout.js';
+import type { EdgeModel } from '../../stacks/model.js';
+import { type AnyService, containerName, type Service } from '../../stacks/services.js';
+import { ExitError } from '../cli/errors.js';
+import * as engine from '../engine/index.js';
+import { reloadHaproxy, swapHaproxyFiles, waitHaproxyReady } from '../live/haproxy-control.js';
+import { type RenewalResult, runRenewal } from '../live/renewal.js';
+import { renewalSetup } from './certificates.js';
+import { filesHashPath, type ServiceFiles } from './files.js';
+import { buildImageFrom, imageContext } from './images.js';
+import type { Op } from './plan.js';
+import { describeOp } from './plan-text.js';
+import type { DesiredStack } from './stack.js';
+
+export interface ApplyContext {
+  model: EdgeModel;
+  stack: DesiredStack;
+  files: ServiceFiles;
+  now: Date;
+  log: (line: string) => void;
+}
+
+export interface ApplyResult {
+  /** The `issue-certs` pass, when the plan had one. */
+  issued?: RenewalResult;
+}
+
+const asFiles = (files: Record<string, string>): engine.FileToWrite[] => Object.entries(files).map(([path, content]) => ({ path, content }));
+
+/** The desired container of a service (an optional one only exists when the plan asked for it). */
+function specOf(ctx: ApplyContext, service: AnyService): engine.ContainerSpec {
+  const spec = ctx.stack.containers[service];
+  if (!spec) throw new Error(`the plan names ${service}, which the desired stack does not have`);
+  return spec;
+}
+
+/** A service's rendered files and the hash that records them as applied. */
+async function writeServiceFiles(service: Service, ctx: ApplyContext): Promise<void> {
+  const files = [...asFiles(ctx.files.files[service]), { path: filesHashPath(service), content: `${ctx.files.hash[service]}\n` }];
+  await engine.putFiles(specOf(ctx, service).name, files);
+}
+
+/** Placeholder PEMs for `hosts`: self-signed, the private key readable by HAProxy only. */
+async function writePlaceholders(hosts: string[], ctx: ApplyContext): Promise<void> {
+  const files = await Promise.all(
+    hosts.map(async (host) => ({
+      path: certPath(host),
+      content: await createPlaceholderPem(host === DEFAULT_CERT_NAME ? 'default.invalid' : host, ctx.now),
+      mode: 0o600,
+      uid: HAPROXY_UID,
+      gid: HAPROXY_UID,
+    })),
+  );
+  await engine.putFiles(specOf(ctx, 'haproxy').name, files);
+}
+
+/** Creates a container and, for haproxy and sshd, writes its config files before its first start. */
+async function create(service: AnyService, ctx: ApplyContext): Promise<void> {
+  await engine.createContainer(specOf(ctx, service));
+  if (service !== 'pebble') await writeServiceFiles(service, ctx);
+}
+
+/** Applies new sshd files to the running container: accounts synced live, sshd re-reads its config. */
+async function updateUsers(ctx: ApplyContext): Promise<void> {
+  const name = specOf(ctx, 'sshd').name;
+  await engine.putFiles(name, asFiles(ctx.files.files.sshd));
+  const users = Object.keys(ctx.files.files.sshd)
+    .filter((p) => p.startsWith(`${SSHD.authorizedKeysDir}/`))
+    .map((p) => p.slice(SSHD.authorizedKeysDir.length + 1));
+  await engine.exec(name, pruneAuthorizedKeysArgv(users));
+  const res = await engine.exec(name, syncUsersArgv());
+  if (res.exitCode !== 0) throw new ExitError(`sshd (${name}): updating users failed: ${(res.stderr || res.stdout).trim()}`);
+  for (const line of res.stdout.trim().split('\n')) if (line.trim()) ctx.log(`  ${line}`);
+  // sshd re-execs itself on SIGHUP: a config it rejects would stop the container and every
+  // tunnel with it, so check first. Established sessions are separate processes and stay.
+  const check = await engine.exec(name, checkSshdConfigArgv());
+  if (check.exitCode !== 0) throw new ExitError(`sshd (${name}) rejected the new sshd_config; not reloaded:\n${(check.stderr || check.stdout).trim()}`);
+  await engine.signalContainer(name, 'SIGHUP');
+  await engine.putFiles(name, [{ path: filesHashPath('sshd'), content: `${ctx.files.hash.sshd}\n` }]);
+}
+
+/** Builds images in parallel, each with its own progress prefix. */
+async function build(ops: Array<Extract<Op, { op: 'build' }>>, ctx: ApplyContext): Promise<void> {
+  await Promise.all(
+    ops.map(async (o) => {
+      const started = Date.now();
+      await buildImageFrom(imageContext(o.target), (line) => {
+        if (/^Step \d+\/\d+/.test(line)) ctx.log(`  ${o.target}: ${line}`);
+      });
+      ctx.log(`  built ${o.tag} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+    }),
+  );
+}
+
+async function applyOne(o: Exclude<Op, { op: 'build' }>, ctx: ApplyContext, result: ApplyResult): Promise<void> {
+  switch (o.op) {
+    case 'create-network':
+      return engine.createNetwork(o.target, ctx.stack.network.labels);
+    case 'create-volume':
+      return engine.createVolume(o.target, ctx.stack.volumes.find((v) => v.name === o.target)?.labels ?? {});
+    case 'create':
+      return create(o.target, ctx);
+    case 'recreate':
+      await engine.stopContainer(specOf(ctx, o.target).name);
+      await engine.removeContainer(specOf(ctx, o.target).name);
+      return create(o.target, ctx);
+    case 'write-files':
+      return writeServiceFiles(o.target, ctx);
+    case 'start':
+      await engine.startContainer(specOf(ctx, o.target).name);
+      if (o.target === 'haproxy') await waitHaproxyReady(specOf(ctx, 'haproxy').name);
+      return;
+    case 'remove':
+      return engine.removeContainer(containerName(ctx.stack.project, o.target));
+    case 'placeholder-certs':
+      return writePlaceholders(o.hosts, ctx);
+    case 'reload': {
+      const name = specOf(ctx, 'haproxy').name;
+      await swapHaproxyFiles(name, ctx.files.files.haproxy);
+      await reloadHaproxy(name, ctx.files.files.haproxy);
+      return engine.putFiles(name, [{ path: filesHashPath('haproxy'), content: `${ctx.files.hash.haproxy}\n` }]);
+    }
+    case 'update-users':
+      return updateUsers(ctx);
+    case 'issue-certs': {
+      const setup = renewalSetup(ctx.stack, imageContext('renewer').tag, Boolean(ctx.stack.containers.pebble));
+      result.issued = await runRenewal(ctx.model, setup, { force: false, hosts: o.hosts, log: ctx.log });
+      return;
+    }
+  }
+}
+
+/** Runs the ops in order, logging each the way `up --dry-run` prints it. */
+export async function apply(ops: Op[], ctx: ApplyContext): Promise<ApplyResult> {
+  const result: ApplyResult = {};
+  let i = 0;
+  while (i < ops.length) {
+    const o = ops[i] as Op;
+    if (o.op !== 'build') {
+      ctx.log(describeOp(o));
+      await applyOne(o, ctx, result);
+      i++;
+      continue;
+    }
+    const builds: Array<Extract<Op, { op: 'build' }>> = [];
+    for (let next = ops[i]; next?.op === 'build'; next = ops[++i]) builds.push(next);
+    for (const b of builds) ctx.log(describeOp(b));
+    await build(builds, ctx);
+  }
+  return result;
+}

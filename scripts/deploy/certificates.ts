@@ -1,0 +1,62 @@
+/**
+ * `renew` as a whole: which hosts, whether the stack can take a pass now, the renewer image, and
+ * the pass itself (scripts/live/renewal.ts). `up` reaches the same pass through its plan.
+ */
+import { LABEL } from '../../stacks/labels.js';
+import type { EdgeModel } from '../../stacks/model.js';
+import { containerName } from '../../stacks/services.js';
+import { ExitError, UsageError } from '../cli/errors.js';
+import * as engine from '../engine/index.js';
+import { type RenewalResult, type RenewalSetup, runRenewal } from '../live/renewal.js';
+import { desiredStack, extraLabels } from './desired.js';
+import { ensureImage } from './images.js';
+import type { DesiredStack } from './stack.js';
+
+/** The renewer's place in a desired stack: its image, volumes, network and the containers it serves. */
+export function renewalSetup(stack: DesiredStack, image: string, pebbleRunning: boolean): RenewalSetup {
+  return {
+    image,
+    ...stack.renewer,
+    haproxy: stack.containers.haproxy.name,
+    ...(pebbleRunning ? { pebble: containerName(stack.project, 'pebble') } : {}),
+    labels: extraLabels(),
+  };
+}
+
+/** The route hosts to look at: all of them, or the subset asked for (each must be a route). */
+function selectHosts(model: EdgeModel, only?: string[]): string[] {
+  const all = [...new Set(model.routes.map((r) => r.host))].sort();
+  if (!only?.length) return all;
+  const unknown = only.filter((h) => !all.includes(h));
+  if (unknown.length) throw new UsageError(`--host ${unknown.join(', ')}: not a route in edge.yaml (routes: ${all.join(', ') || 'none'})`);
+  return only;
+}
+
+export interface RenewOptions {
+  force: boolean;
+  /** Only these route hosts (default: every route). */
+  hosts?: string[];
+  log: (line: string) => void;
+}
+
+/** One pass over the model's certificates against the running stack (`npm run renew`). */
+export async function renewCertificates(model: EdgeModel, opts: RenewOptions): Promise<RenewalResult> {
+  await engine.ping();
+  const hosts = selectHosts(model, opts.hosts);
+  const containers = await engine.listContainers([`${LABEL.project}=${model.project}`]);
+  const running = (service: string) => containers.filter((c) => c.labels[LABEL.service] === service && c.running);
+  if (running('haproxy').length === 0) throw new ExitError(`haproxy of project ${model.project} is not running: run \`npm run up\` first`);
+  if (hosts.length === 0) return { results: [], ok: true, passMs: 0 };
+  // Two passes at once (cron and an `up`, say) would both answer as `renewer` and each could
+  // receive the other's challenges: refuse to start a second one.
+  const busy = running('renewer');
+  if (busy.length > 0) throw new ExitError(`another renewal is running for project ${model.project} (container ${busy.map((c) => c.name).join(', ')}); try again when it has finished`);
+  const { tag } = await ensureImage('renewer', (l) => {
+    if (/^Step \d+\/\d+/.test(l)) opts.log(`  renewer: ${l}`);
+  });
+  // A stopped Pebble is not an error here: the pass then fails per host with the CA's error,
+  // like any unreachable CA, and the old certificates stay.
+  const pebbleRunning = model.acme.ca === 'pebble' && running('pebble').length > 0;
+  const stack = desiredStack(model, { haproxy: '', sshd: '' });
+  return runRenewal(model, renewalSetup(stack, tag, pebbleRunning), { force: opts.force, hosts, log: opts.log });
+}

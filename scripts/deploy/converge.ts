@@ -1,0 +1,56 @@
+/**
+ * `up` as a pipeline, shared by the script, the tests and the bench: model → desired state →
+ * observe → plan → apply. `planConvergence` stops before apply (`up --dry-run`).
+ */
+import type { EdgeModel } from '../../stacks/model.js';
+import * as engine from '../engine/index.js';
+import { type ApplyResult, apply } from './apply.js';
+import { desiredStack } from './desired.js';
+import { renderServiceFiles, type ServiceFiles } from './files.js';
+import { type ImageName, imageContext } from './images.js';
+import { observe } from './observe.js';
+import { type DesiredState, type Op, plan } from './plan.js';
+import type { DesiredStack } from './stack.js';
+
+export interface ConvergeOptions {
+  /**
+   * Obtain certificates for hosts still on their placeholder (`--no-acme` turns it off). Off by
+   * default for library callers; scripts/up.ts turns it on. With `acme.ca: pebble` it also
+   * brings the embedded CA into the stack.
+   */
+  acme?: boolean;
+}
+
+export interface Planned {
+  stack: DesiredStack;
+  files: ServiceFiles;
+  ops: Op[];
+}
+
+/** The desired state for a model: stack, files and the images it needs. */
+function desiredState(model: EdgeModel, opts: ConvergeOptions): { state: DesiredState; files: ServiceFiles } {
+  const acme = Boolean(opts.acme);
+  const withPebble = acme && model.acme.ca === 'pebble';
+  const names: ImageName[] = ['haproxy', 'sshd', ...(withPebble ? (['pebble'] as const) : []), ...(acme ? (['renewer'] as const) : [])];
+  const images = Object.fromEntries(names.map((n) => [n, imageContext(n).tag])) as DesiredState['images'];
+  const stack = desiredStack(model, { haproxy: images.haproxy ?? '', sshd: images.sshd ?? '', ...(images.pebble ? { pebble: images.pebble } : {}) });
+  const files = renderServiceFiles(model);
+  return { state: { stack, filesHash: files.hash, certHosts: files.certHosts, images, acme }, files };
+}
+
+/** Computes the plan without changing anything (image tags come from content hashes). */
+export async function planConvergence(model: EdgeModel, opts: ConvergeOptions = {}): Promise<Planned> {
+  await engine.ping();
+  const { state, files } = desiredState(model, opts);
+  const observed = await observe(state.stack, Object.values(state.images));
+  return { stack: state.stack, files, ops: plan(state, observed) };
+}
+
+export interface ConvergeResult extends Planned, ApplyResult {}
+
+/** Plans and applies: after it, the stack matches the model. */
+export async function converge(model: EdgeModel, log: (line: string) => void, now = new Date(), opts: ConvergeOptions = {}): Promise<ConvergeResult> {
+  const planned = await planConvergence(model, opts);
+  const result = await apply(planned.ops, { model, stack: planned.stack, files: planned.files, now, log });
+  return { ...planned, ...result };
+}

@@ -1,0 +1,112 @@
+/**
+ * The images tunnelgate builds from the repo, tagged by a hash of their build context, so an
+ * unchanged context is never rebuilt and a changed one always is. Contexts are computed here
+ * (they read the repo); building is the engine's.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { LABEL } from '../../stacks/labels.js';
+import { REPO_ROOT } from '../config/repo.js';
+import * as engine from '../engine/index.js';
+import { bundleRenewer } from './renewer-bundle.js';
+
+export const IMAGE_NAMES = ['haproxy', 'sshd', 'pebble', 'renewer'] as const;
+export type ImageName = (typeof IMAGE_NAMES)[number];
+
+/** What a build sends and the tag it gets (`tunnelgate/<name>:<12 hex of the content hash>`). */
+export interface ImageContext {
+  name: ImageName;
+  /** Folder of the build context. */
+  dir: string;
+  /** The files of the folder that form the context. */
+  files: string[];
+  dockerfile: string;
+  tag: string;
+}
+
+interface ImageSource {
+  /** Folder of the build context, relative to the repo. */
+  dir: string;
+  dockerfile: string;
+  /** Which files of the folder belong to the context; TypeScript renderers run on the host, not in the image. */
+  include: (rel: string) => boolean;
+}
+
+const notSource = (rel: string) => !rel.endsWith('.ts') && !rel.endsWith('.md');
+
+const SOURCES: Record<Exclude<ImageName, 'renewer'>, ImageSource> = {
+  haproxy: { dir: 'haproxy', dockerfile: 'Dockerfile', include: notSource },
+  sshd: { dir: 'sshd', dockerfile: 'Dockerfile', include: notSource },
+  pebble: { dir: 'certs', dockerfile: 'pebble.Dockerfile', include: (rel) => rel === 'pebble-entrypoint.sh' },
+};
+
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const full = join(d, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else out.push(relative(dir, full));
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+const shortHash = (h: ReturnType<typeof createHash>) => h.digest('hex').slice(0, 12);
+const cache = new Map<ImageName, ImageContext>();
+
+/**
+ * The renewer's build context: certs/Dockerfile and the bundled program, written to a temp
+ * folder named after their hash. Hashing the bundle (not the sources) covers every input that
+ * ends up in the image: our TypeScript, the locked acme-client, esbuild's own output.
+ */
+function renewerContext(): ImageContext {
+  const dockerfile = readFileSync(join(REPO_ROOT, 'certs', 'Dockerfile'));
+  const bundle = bundleRenewer(REPO_ROOT);
+  const hash = shortHash(createHash('sha256').update(dockerfile).update('\0').update(bundle));
+  const dir = join(tmpdir(), `tunnelgate-renewer-${hash}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'Dockerfile'), dockerfile);
+  writeFileSync(join(dir, 'renewer.cjs'), bundle);
+  return { name: 'renewer', dir, files: ['Dockerfile', 'renewer.cjs'], dockerfile: 'Dockerfile', tag: `tunnelgate/renewer:${hash}` };
+}
+
+function sourceContext(name: Exclude<ImageName, 'renewer'>): ImageContext {
+  const src = SOURCES[name];
+  const dir = join(REPO_ROOT, src.dir);
+  const files = listFiles(dir).filter((rel) => rel === src.dockerfile || src.include(rel));
+  const hash = createHash('sha256');
+  for (const rel of files)
+    hash
+      .update(rel)
+      .update('\0')
+      .update(readFileSync(join(dir, rel)))
+      .update('\0');
+  return { name, dir, files, dockerfile: src.dockerfile, tag: `tunnelgate/${name}:${shortHash(hash)}` };
+}
+
+/** The context and tag of one image (computed once per process). */
+export function imageContext(name: ImageName): ImageContext {
+  let ctx = cache.get(name);
+  if (!ctx) {
+    ctx = name === 'renewer' ? renewerContext() : sourceContext(name);
+    cache.set(name, ctx);
+  }
+  return ctx;
+}
+
+/** Builds one image from its context; progress lines go to `onProgress`. */
+export async function buildImageFrom(ctx: ImageContext, onProgress?: (line: string) => void): Promise<void> {
+  await engine.buildImage({ tag: ctx.tag, context: ctx.dir, files: ctx.files, dockerfile: ctx.dockerfile, labels: { [LABEL.image]: ctx.name }, ...(onProgress ? { onProgress } : {}) });
+}
+
+/** Builds the image when its tag is missing (for commands outside `up`'s plan: renew, the tests). */
+export async function ensureImage(name: ImageName, onProgress?: (line: string) => void): Promise<{ tag: string; built: boolean }> {
+  const ctx = imageContext(name);
+  if (await engine.imageExists(ctx.tag)) return { tag: ctx.tag, built: false };
+  await buildImageFrom(ctx, onProgress);
+  return { tag: ctx.tag, built: true };
+}

@@ -1,0 +1,115 @@
+/**
+ * Snapshots the running stack once, by labels, into the plain ObservedStack that `plan` reads:
+ * containers, networks, volumes, which config files each service was last given, what the certs
+ * volume holds, and which images exist.
+ */
+import { randomBytes } from 'node:crypto';
+import { parseCertMeta } from '../../certs/cert-meta.js';
+import { LABEL } from '../../stacks/labels.js';
+import { MOUNTS } from '../../stacks/layout.js';
+import { type AnyService, OPTIONAL_SERVICES, SERVICES, type Service } from '../../stacks/services.js';
+import * as engine from '../engine/index.js';
+import { extraLabels } from './desired.js';
+import { APPLIED_DIR } from './files.js';
+import type { ObservedCerts, ObservedStack } from './plan.js';
+import type { DesiredStack } from './stack.js';
+
+/** The image every one of ours is built from: present wherever one of them was built. */
+const BASE_IMAGE = 'debian:trixie-slim';
+
+export interface Observed extends ObservedStack {
+  raw: Partial<Record<AnyService, engine.ObservedContainer>>;
+}
+
+const isService = (s: string): s is AnyService => (SERVICES as readonly string[]).includes(s) || (OPTIONAL_SERVICES as readonly string[]).includes(s);
+
+/** The hashes `up` recorded in a container's config volume (a fresh volume has none). */
+async function appliedHashes(container: string): Promise<Partial<Record<Service, string>>> {
+  const listing = await engine.readDir(container, APPLIED_DIR, () => true).catch(() => undefined);
+  const out: Partial<Record<Service, string>> = {};
+  for (const [file, text] of Object.entries(listing?.contents ?? {})) {
+    const service = file.replace(/\.sha256$/, '');
+    if ((SERVICES as readonly string[]).includes(service)) out[service as Service] = text.trim();
+  }
+  return out;
+}
+
+/** PEMs in the certs folder and which of them the renewer issued (metadata with a serial). */
+async function certsIn(container: string): Promise<ObservedCerts> {
+  const listing = await engine.readDir(container, MOUNTS.certs, (name) => name.endsWith('.json'));
+  const pem = listing.names.filter((n) => n.endsWith('.pem')).map((n) => n.slice(0, -'.pem'.length));
+  const issued = Object.entries(listing.contents)
+    .filter(([, text]) => parseCertMeta(text)?.serial)
+    .map(([n]) => n.slice(0, -'.json'.length));
+  return { pem, issued: issued.filter((n) => pem.includes(n)) };
+}
+
+/**
+ * The certs volume read through a container that mounts it and never starts (the archive API
+ * mounts volumes of created containers): for a stack whose haproxy container is gone but whose
+ * volumes were kept. Needs any local image; `undefined` when there is none at all.
+ */
+async function certsInVolume(project: string, volume: string, images: string[]): Promise<ObservedCerts | undefined> {
+  let image: string | undefined;
+  for (const candidate of [...images, BASE_IMAGE]) {
+    if (await engine.imageExists(candidate)) {
+      image = candidate;
+      break;
+    }
+  }
+  if (!image) return undefined;
+  const name = `${project}-probe-${randomBytes(4).toString('hex')}`;
+  await engine.createContainer({
+    name,
+    image,
+    labels: { [LABEL.project]: project, [LABEL.oneoff]: 'True', ...extraLabels() },
+    ports: [],
+    mounts: [{ volume, target: MOUNTS.certs, readOnly: true }],
+    network: 'none',
+    aliases: [],
+    restart: 'no',
+  });
+  try {
+    return await certsIn(name);
+  } finally {
+    await engine.removeContainer(name);
+  }
+}
+
+/** One snapshot of `desired.project` on the engine; `imageTags` are the images the plan may need. */
+export async function observe(desired: DesiredStack, imageTags: string[]): Promise<Observed> {
+  const byProject = `${LABEL.project}=${desired.project}`;
+  const [containers, networks, volumes, present] = await Promise.all([
+    engine.listContainers([byProject]),
+    engine.listNetworks([byProject]),
+    engine.listVolumes([byProject]),
+    Promise.all(imageTags.map(async (t) => ((await engine.imageExists(t)) ? t : undefined))),
+  ]);
+  const out: Observed = {
+    networks: networks.map((n) => n.name),
+    volumes: volumes.map((v) => v.name),
+    containers: {},
+    filesHash: {},
+    images: present.filter((t): t is string => t !== undefined),
+    raw: {},
+  };
+  for (const c of containers) {
+    const service = c.labels[LABEL.service] ?? '';
+    // One-off containers (a renewer mid-run, a probe) are not part of the desired stack.
+    if (c.labels[LABEL.oneoff] === 'True' || !isService(service)) continue;
+    out.raw[service] = c;
+    out.containers[service] = { name: c.name, running: c.running, ...(c.labels[LABEL.configHash] ? { hash: c.labels[LABEL.configHash] } : {}) };
+  }
+  for (const service of SERVICES) {
+    const c = out.raw[service];
+    const hash = c ? (await appliedHashes(c.name))[service] : undefined;
+    if (hash) out.filesHash[service] = hash;
+  }
+  const certsVolume = desired.volumes.find((v) => v.key === 'certs')?.name;
+  if (out.raw.haproxy) out.certs = await certsIn(out.raw.haproxy.name);
+  else if (certsVolume && out.volumes.includes(certsVolume)) {
+    const certs = await certsInVolume(desired.project, certsVolume, out.images);
+    if (certs) out.certs = certs;
+  } else out.certs = { pem: [], issued: [] };
+  return out;
+}

@@ -1,0 +1,130 @@
+/**
+ * Desired vs. observed → the list of operations `up` runs, each with its cause. Pure: `up
+ * --dry-run` prints exactly this (image builds, placeholder certificates and first issuance
+ * included), and `apply` carries it out without further decisions.
+ */
+import { certName, DEFAULT_CERT_NAME } from '../../stacks/layout.js';
+import type { AnyService, OptionalService, Service } from '../../stacks/services.js';
+import type { ImageName } from './images.js';
+import type { DesiredStack } from './stack.js';
+
+/** What the certs volume holds, by certificate name (`certName(host)`). */
+export interface ObservedCerts {
+  /** Names with a PEM. */
+  pem: string[];
+  /** Names whose PEM the renewer issued (its metadata has a serial); the rest are placeholders. */
+  issued: string[];
+}
+
+export interface ObservedStack {
+  networks: string[];
+  volumes: string[];
+  containers: Partial<Record<AnyService, { name: string; running: boolean; hash?: string }>>;
+  /** Hash of the config files each container was last given (absent: unknown). */
+  filesHash: Partial<Record<Service, string>>;
+  /** The certs volume (absent: it exists but could not be read). */
+  certs?: ObservedCerts;
+  /** Image tags present on the engine. */
+  images: string[];
+}
+
+export interface DesiredState {
+  stack: DesiredStack;
+  /** Hash of each service's rendered config files. */
+  filesHash: Record<Service, string>;
+  /** Every host HAProxy loads a certificate for, the default certificate's name first. */
+  certHosts: string[];
+  /** Image tags the stack runs on, and the renewer's when issuance is on. */
+  images: Partial<Record<ImageName, string>>;
+  /** Obtain certificates for hosts that have none but a placeholder (`--no-acme` turns it off). */
+  acme: boolean;
+}
+
+export type Op =
+  | { op: 'build'; target: ImageName; tag: string; cause: string }
+  | { op: 'create-network' | 'create-volume'; target: string; cause: string }
+  | { op: 'create' | 'recreate' | 'start'; target: AnyService; cause: string }
+  | { op: 'write-files'; target: Service; cause: string }
+  | { op: 'remove'; target: OptionalService; cause: string }
+  | { op: 'placeholder-certs'; target: 'haproxy'; hosts: string[]; cause: string }
+  | { op: 'reload'; target: 'haproxy'; cause: string }
+  | { op: 'update-users'; target: 'sshd'; cause: string }
+  | { op: 'issue-certs'; target: 'renewer'; hosts: string[]; cause: string };
+
+/**
+ * Creates or recreates a container whose settings differ, with `between` (files it needs before
+ * its first start) in between; says whether the container is new, stopped or running.
+ */
+function containerOps(service: AnyService, desired: DesiredState, observed: ObservedStack, ops: Op[], between: () => void = () => {}): 'fresh' | 'stopped' | 'running' {
+  const want = desired.stack.containers[service];
+  const have = observed.containers[service];
+  if (!want) return 'running';
+  if (!have) {
+    ops.push({ op: 'create', target: service, cause: service === 'pebble' ? 'acme.ca is pebble' : 'no container' });
+    between();
+    ops.push({ op: 'start', target: service, cause: 'new container' });
+    return 'fresh';
+  }
+  if (have.hash !== want.hash) {
+    ops.push({ op: 'recreate', target: service, cause: have.hash ? 'container settings changed (image, ports or mounts)' : 'container has no config-hash label' });
+    between();
+    ops.push({ op: 'start', target: service, cause: 'new container' });
+    return 'fresh';
+  }
+  return have.running ? 'running' : 'stopped';
+}
+
+/** Config files a service must get: a stopped container gets them written before its start. */
+function filesOps(service: Service, state: 'fresh' | 'stopped' | 'running', desired: DesiredState, observed: ObservedStack, ops: Op[]): void {
+  if (state === 'fresh') return; // created with its files
+  const known = observed.filesHash[service];
+  const changed = known !== desired.filesHash[service];
+  const cause = known === undefined ? 'config files unknown' : 'config files changed';
+  if (state === 'stopped') {
+    if (changed) ops.push({ op: 'write-files', target: service, cause });
+    // Starting with its current files, so a stack stopped half-way through an earlier `up` comes back whole.
+    ops.push({ op: 'start', target: service, cause: 'container is stopped' });
+  } else if (changed && service === 'sshd') ops.push({ op: 'update-users', target: 'sshd', cause: `${cause}: sshd_config, accounts or keys` });
+  else if (changed) ops.push({ op: 'reload', target: 'haproxy', cause: `${cause}: haproxy.cfg, pages or crt-list` });
+}
+
+/** The plan: builds, network and volumes, sshd, haproxy (with placeholders), pebble, issuance. */
+export function plan(desired: DesiredState, observed: ObservedStack): Op[] {
+  const ops: Op[] = [];
+  const certs = observed.certs;
+  const missing = certs ? desired.certHosts.filter((h) => !certs.pem.includes(certName(h))) : desired.certHosts;
+  const routeHosts = desired.certHosts.filter((h) => h !== DEFAULT_CERT_NAME);
+  const toIssue = desired.acme ? routeHosts.filter((h) => missing.includes(h) || !certs?.issued.includes(certName(h))) : [];
+
+  const builds: Array<ImageName> = ['haproxy', 'sshd', ...(desired.stack.containers.pebble ? (['pebble'] as const) : []), ...(toIssue.length ? (['renewer'] as const) : [])];
+  for (const name of builds) {
+    const tag = desired.images[name];
+    if (tag && !observed.images.includes(tag)) ops.push({ op: 'build', target: name, tag, cause: 'image not built yet (first run or changed build context)' });
+  }
+  if (!observed.networks.includes(desired.stack.network.name)) ops.push({ op: 'create-network', target: desired.stack.network.name, cause: 'missing' });
+  for (const v of desired.stack.volumes) if (!observed.volumes.includes(v.name)) ops.push({ op: 'create-volume', target: v.name, cause: 'missing' });
+
+  filesOps('sshd', containerOps('sshd', desired, observed, ops), desired, observed, ops);
+
+  // HAProxy refuses to start (or reload) with a crt-list naming a missing file: placeholders first.
+  const placeholders = () => {
+    if (missing.length)
+      ops.push({ op: 'placeholder-certs', target: 'haproxy', hosts: missing, cause: certs ? 'no certificate yet' : 'certs volume unreadable (no local image to mount it with): every host' });
+  };
+  const haproxy = containerOps('haproxy', desired, observed, ops, placeholders);
+  if (haproxy !== 'fresh') {
+    placeholders();
+    filesOps('haproxy', haproxy, desired, observed, ops);
+  }
+
+  // After haproxy: Pebble points its DNS at the haproxy container when it starts.
+  const pebble = desired.stack.containers.pebble;
+  const havePebble = observed.containers.pebble;
+  if (pebble) {
+    const state = containerOps('pebble', desired, observed, ops);
+    if (state === 'stopped') ops.push({ op: 'start', target: 'pebble', cause: 'container is stopped' });
+  } else if (havePebble && desired.stack.orphans.includes('pebble')) ops.push({ op: 'remove', target: 'pebble', cause: 'acme.ca is no longer pebble' });
+
+  if (toIssue.length) ops.push({ op: 'issue-certs', target: 'renewer', hosts: toIssue, cause: 'hosts without an issued certificate (placeholder in service)' });
+  return ops;
+}

@@ -1,0 +1,60 @@
+/**
+ * Talking to a running HAProxy: the master CLI, a checked config swap, a reload whose success is
+ * verified (a signal alone tells nothing), readiness after start.
+ */
+import { cleanupArgv, restoreFilesArgv, swapFilesArgv } from '../../haproxy/config-swap.js';
+import { masterCliArgv } from '../../haproxy/master-cli.js';
+import { parseReload, RELOAD_COMMAND } from '../../haproxy/runtime-api.js';
+import { ExitError } from '../cli/errors.js';
+import * as engine from '../engine/index.js';
+
+/** One master CLI command (prefix `@1 ` to reach the current worker); returns the answer text. */
+export async function masterCli(container: string, command: string): Promise<string> {
+  const res = await engine.exec(container, masterCliArgv(command));
+  if (res.exitCode !== 0) throw new ExitError(`haproxy (${container}): master CLI "${command}" failed: ${(res.stderr || res.stdout).trim()}`);
+  return res.stdout;
+}
+
+/** Waits until the master answers and a worker runs; on timeout, says so with the container's state. */
+export async function waitHaproxyReady(container: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    const res = await engine.exec(container, masterCliArgv('show proc')).catch((err: Error) => ({ exitCode: -1, stdout: '', stderr: err.message }));
+    if (res.exitCode === 0 && /\bworker\b/.test(res.stdout)) return;
+    last = (res.stderr || res.stdout).trim();
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new ExitError(`haproxy (${container}) did not become ready within ${timeoutMs / 1000}s: ${last || 'no answer'} (see \`docker logs ${container}\`)`);
+}
+
+/**
+ * Writes the new config files beside the live ones, swaps them in and checks them with
+ * `haproxy -c`; on failure the previous files are back in place and nothing was reloaded.
+ */
+export async function swapHaproxyFiles(container: string, files: Record<string, string>): Promise<void> {
+  const paths = Object.keys(files);
+  await engine.putFiles(
+    container,
+    paths.map((path) => ({ path: `${path}.new`, content: files[path]! })),
+  );
+  const res = await engine.exec(container, swapFilesArgv(paths), { user: 'root' });
+  if (res.exitCode !== 0) throw new ExitError(`haproxy (${container}) rejected the new configuration; the running one is unchanged:\n${res.stderr.trim()}`);
+}
+
+/**
+ * Reloads through the master CLI and checks `Success=1`. On failure the previous files are
+ * restored (the old workers keep serving meanwhile) and the error carries HAProxy's log.
+ */
+export async function reloadHaproxy(container: string, files?: Record<string, string>): Promise<void> {
+  const answer = parseReload(await masterCli(container, RELOAD_COMMAND));
+  const paths = Object.keys(files ?? {});
+  if (!answer.ok) {
+    if (paths.length) {
+      await engine.exec(container, restoreFilesArgv(paths), { user: 'root' });
+      await masterCli(container, RELOAD_COMMAND);
+    }
+    throw new ExitError(`haproxy (${container}) reload failed; previous configuration restored:\n${answer.log.join('\n').trim()}`);
+  }
+  if (paths.length) await engine.exec(container, cleanupArgv(paths), { user: 'root' });
+}

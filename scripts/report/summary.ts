@@ -1,0 +1,18 @@
+/** A human summary of a validated model, as `up --dry-run` prints it. Pure. */
+import type { EdgeModel } from '../../stacks/model.js';
+
+export function renderSummary(model: EdgeModel, source: string): string {
+  const lines = [
+    `config:  ${source}`,
+    `project: ${model.project}`,
+    `ports:   http ${model.ports.http}, https ${model.ports.https}, ssh ${model.ports.ssh}`,
+    `acme:    ${model.acme.ca} (${model.acme.directoryUrl})${model.acme.email ? `, ${model.acme.email}` : ''}, renew ${model.acme.renewBeforeDays} days before expiry${model.acme.challenge === 'dns-01' ? `, dns-01 via ${model.acme.dnsHook}` : ''}`,
+    `users:   ${model.users.length === 0 ? '(none)' : model.users.map((u) => `${u.name} (${u.keys.length} key${u.keys.length === 1 ? '' : 's'})`).join(', ')}`,
+    `routes:  ${model.routes.length === 0 ? '(none)' : ''}`,
+  ];
+  for (const r of model.routes) {
+    const target = r.kind === 'tunnel' ? `tunnel ${r.user}${r.replicas > 1 ? ` x${r.replicas}` : ''}` : `upstream ${r.upstream.url}`;
+    lines.push(`  https://${r.host} -> ${target}`);
+  }
+  return lines.join('\n');
+}

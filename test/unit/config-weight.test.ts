@@ -1,0 +1,37 @@
+/**
+ * Loading a config is the first thing every command does, and what an editor integration or a
+ * quick `--dry-run` on a laptop pays for: it must not load the Docker client or the bundler.
+ * Checked in a fresh Node process (tsx, as npm scripts run) with resolution hooks that log every
+ * module an import reaches; tsx's own use of esbuild happens outside them.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = new URL('../..', import.meta.url).pathname;
+
+function packagesImportedBy(entry: string): string[] {
+  const log = join(mkdtempSync(join(tmpdir(), 'tg-imports-')), 'imports.log');
+  const res = spawnSync(process.execPath, ['--import', 'tsx', '--import', './test/unit/fixtures/imports/register.mjs', '--input-type=module', '-e', `await import(${JSON.stringify(entry)});`], {
+    encoding: 'utf8',
+    cwd: root,
+    env: { ...process.env, TUNNELGATE_IMPORT_LOG: log },
+  });
+  expect(res.status, res.stderr).toBe(0);
+  const urls = readFileSync(log, 'utf8').split('\n');
+  return [...new Set(urls.map((u) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1]).filter((p): p is string => p !== undefined))].sort();
+}
+
+describe('the config loader stays light', () => {
+  it('imports neither dockerode nor esbuild (nor zx)', () => {
+    const packages = packagesImportedBy('./scripts/config/load-config.ts');
+    expect(packages).toContain('yaml');
+    expect(packages.filter((p) => ['dockerode', 'esbuild', 'zx', 'tar-stream'].includes(p))).toEqual([]);
+  });
+
+  it('(the check sees them where they are imported)', () => {
+    expect(packagesImportedBy('./scripts/deploy/images.ts')).toEqual(expect.arrayContaining(['dockerode', 'esbuild']));
+  });
+});
