@@ -2,7 +2,7 @@
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { ConfigPath, Problems } from './problems.js';
 import { suggest } from './rules.js';
-import type { Field } from './schema.js';
+import type { Field } from './schema-types.js';
 
 const describe = (node: Node | null): string => {
   if (isMap(node)) return 'a mapping';
@@ -10,6 +10,42 @@ const describe = (node: Node | null): string => {
   if (isScalar(node)) return node.value === null ? 'nothing' : `${typeof node.value} ${JSON.stringify(node.value)}`;
   return 'something else';
 };
+
+/** The kind of YAML node a field expects, to pick a oneOf alternative and to word a mismatch. */
+function kindOf(field: Field): string {
+  switch (field.type) {
+    case 'object':
+    case 'map':
+      return 'a mapping';
+    case 'array':
+      return 'a list';
+    case 'integer':
+      return 'a whole number';
+    case 'oneOf':
+      return field.oneOf.map(kindOf).join(' or ');
+    default:
+      return `a ${field.type}`;
+  }
+}
+
+/** Whether `node` has the kind `field` expects (not whether its value is valid). */
+function sameKind(node: Node, field: Field): boolean {
+  switch (field.type) {
+    case 'object':
+    case 'map':
+      return isMap(node);
+    case 'array':
+      return isSeq(node);
+    case 'string':
+      return isScalar(node) && typeof node.value === 'string';
+    case 'integer':
+      return isScalar(node) && typeof node.value === 'number';
+    case 'boolean':
+      return isScalar(node) && typeof node.value === 'boolean';
+    case 'oneOf':
+      return field.oneOf.some((f) => sameKind(node, f));
+  }
+}
 
 /** Reports unknown keys, missing required keys and wrong types under `node`; null counts as absent. */
 export function walkSchema(node: Node | null, field: Field, path: ConfigPath, out: Problems): void {
@@ -58,6 +94,20 @@ export function walkSchema(node: Node | null, field: Field, path: ConfigPath, ou
       if (field.enum && !field.enum.includes(node.value)) out.at(path, `"${node.value}" is not one of ${field.enum.join(', ')}`);
       if (field.pattern && !new RegExp(field.pattern).test(node.value)) out.at(path, `"${node.value}" does not match ${field.pattern}`, field.description);
       return;
+    case 'boolean':
+      if (!isScalar(node) || typeof node.value !== 'boolean') {
+        out.at(path, `expected true or false, got ${describe(node)}`);
+      }
+      return;
+    case 'oneOf': {
+      const match = field.oneOf.find((f) => sameKind(node, f));
+      if (!match) {
+        out.at(path, `expected ${kindOf(field)}, got ${describe(node)}`);
+        return;
+      }
+      walkSchema(node, match, path, out);
+      return;
+    }
     case 'integer':
       if (!isScalar(node) || typeof node.value !== 'number' || !Number.isInteger(node.value)) {
         out.at(path, `expected a whole number, got ${describe(node)}`);
