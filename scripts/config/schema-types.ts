@@ -8,7 +8,7 @@ export type Field = StringField | IntegerField | BooleanField | ArrayField | Obj
 interface Common {
   description: string;
 }
-export interface StringField extends Common {
+interface StringField extends Common {
   type: 'string';
   default?: string;
   enum?: readonly string[];
@@ -21,7 +21,7 @@ export interface IntegerField extends Common {
   minimum: number;
   maximum: number;
 }
-export interface BooleanField extends Common {
+interface BooleanField extends Common {
   type: 'boolean';
   default?: boolean;
 }
@@ -46,7 +46,7 @@ export interface MapField extends Common {
  * e.g. a key that is either a plain line or `{key, expires}`. Each alternative must have a
  * different `type` (the walk picks the alternative by it).
  */
-export interface OneOfField extends Common {
+interface OneOfField extends Common {
   type: 'oneOf';
   oneOf: readonly Field[];
 }
