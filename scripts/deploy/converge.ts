@@ -28,11 +28,11 @@ export interface Planned {
 }
 
 /** The desired state for a model: stack, files and the images it needs. */
-function desiredState(model: EdgeModel, opts: ConvergeOptions): { state: DesiredState; files: ServiceFiles } {
+async function desiredState(model: EdgeModel, opts: ConvergeOptions): Promise<{ state: DesiredState; files: ServiceFiles }> {
   const acme = Boolean(opts.acme);
   const withPebble = acme && model.acme.ca === 'pebble';
   const names: ImageName[] = ['haproxy', 'sshd', ...(withPebble ? (['pebble'] as const) : []), ...(acme ? (['renewer'] as const) : [])];
-  const images = Object.fromEntries(names.map((n) => [n, imageContext(n).tag])) as DesiredState['images'];
+  const images = Object.fromEntries(await Promise.all(names.map(async (n) => [n, (await imageContext(n)).tag]))) as DesiredState['images'];
   const stack = desiredStack(model, { haproxy: images.haproxy ?? '', sshd: images.sshd ?? '', ...(images.pebble ? { pebble: images.pebble } : {}) });
   const files = renderServiceFiles(model);
   return { state: { stack, filesHash: files.hash, certHosts: files.certHosts, images, acme }, files };
@@ -41,7 +41,7 @@ function desiredState(model: EdgeModel, opts: ConvergeOptions): { state: Desired
 /** Computes the plan without changing anything (image tags come from content hashes). */
 export async function planConvergence(model: EdgeModel, opts: ConvergeOptions = {}): Promise<Planned> {
   await engine.ping();
-  const { state, files } = desiredState(model, opts);
+  const { state, files } = await desiredState(model, opts);
   const observed = await observe(state.stack, Object.values(state.images));
   return { stack: state.stack, files, ops: plan(state, observed) };
 }
