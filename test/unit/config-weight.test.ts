@@ -24,7 +24,8 @@ function packagesImportedBy(script: string): string[] {
   return [...new Set(urls.map((u) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1]).filter((p): p is string => p !== undefined))].sort();
 }
 
-describe('the config loader stays light', () => {
+// Each case starts a Node process (and one bundles the renewer): seconds, not milliseconds.
+describe('the config loader stays light', { timeout: 30_000 }, () => {
   it('imports neither dockerode nor esbuild (nor zx)', () => {
     const packages = packagesImportedBy("await import('./scripts/config/load-config.ts');");
     expect(packages).toContain('yaml');
