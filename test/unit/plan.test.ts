@@ -19,6 +19,7 @@ function desiredOf(model: EdgeModel, opts: { acme?: boolean; imgs?: StackImages 
     stack: stackOf(model, imgs),
     filesHash: files.hash,
     certHosts: files.certHosts,
+    haproxyManifest: files.haproxyManifest,
     images: { ...imgs, ...(opts.acme ? { renewer: 'tunnelgate/renewer:ddd' } : {}) },
     acme: Boolean(opts.acme),
   };
