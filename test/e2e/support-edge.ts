@@ -3,6 +3,7 @@
  * containers of the test run (the client image as stand-in services and as clients on other
  * networks), and the stack's HAProxy seen from outside. Everything carries the run's labels.
  */
+import { connect } from 'node:net';
 import { inject } from 'vitest';
 import { masterCliArgv } from '../../haproxy/master-cli.js';
 import { loadConfig } from '../../scripts/config/load-config.js';
@@ -11,12 +12,27 @@ import { teardown } from '../../scripts/deploy/teardown.js';
 import { CLIENT_DIR, ensureClientImage } from '../../testkit/client-image.js';
 import { type EdgeSpec, writeEdgeYaml } from '../../testkit/edge-yaml.js';
 import { freePort } from '../../testkit/net.js';
+import { waitFor } from '../../testkit/wait.js';
 import { run, testLabels } from './support-haproxy.js';
 
 export interface Ran {
   exitCode: number;
   stdout: string;
   stderr: string;
+}
+
+/** The first line a TCP server on loopback sends (an SSH server's version banner). */
+function banner(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.setTimeout(2000, () => socket.destroy(new Error('no banner')));
+    socket.once('data', (b) => {
+      resolve(b.toString());
+      socket.destroy();
+    });
+    socket.on('error', reject);
+    socket.on('close', () => resolve(''));
+  });
 }
 
 export class EdgeLab {
@@ -78,10 +94,19 @@ export class EdgeLab {
     return res.stdout.trim();
   }
 
-  /** Writes edge.yaml for this project and converges to it (ACME off: placeholders serve HTTPS). */
+  /**
+   * Writes edge.yaml for this project and converges to it (ACME off: placeholders serve HTTPS),
+   * then waits for sshd's banner: a fresh sshd makes its host keys first, and an `ssh -R` opened
+   * before that is closed at once.
+   */
   async up(name: string, spec: Omit<EdgeSpec, 'project' | 'ports'>) {
     const file = writeEdgeYaml(`${this.project}-${name}`, { project: this.project, ports: this.ports, ...spec });
-    return converge(loadConfig({ config: file }).model, (l) => this.log.push(l));
+    const result = await converge(loadConfig({ config: file }).model, (l) => this.log.push(l));
+    await waitFor(
+      () => banner(this.ports.ssh),
+      (b) => b.startsWith('SSH-2.0-'),
+    );
+    return result;
   }
 
   /** The edge.yaml path `up` would write for `name`, to run the scripts against it. */

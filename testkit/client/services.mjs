@@ -25,11 +25,13 @@ function describe(req, name) {
   return JSON.stringify({ name, method: req.method, url: req.url, httpVersion: req.httpVersion, remote: req.socket.remoteAddress, headers });
 }
 
-function answer(name) {
+/** `health()` is the status `/healthz` answers (200 unless a test says otherwise). */
+function answer(name, health = () => 200) {
   return (req, res) => {
     req.resume();
     req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/json' });
+      const status = req.url === '/healthz' ? health() : 200;
+      res.writeHead(status, { 'content-type': 'application/json' });
       res.end(describe(req, name));
     });
   };
@@ -71,9 +73,9 @@ function websocketEcho(req, socket) {
   socket.on('error', () => {});
 }
 
-/** HTTP/1.1 echo with WebSocket support. */
-export function httpService(name = process.env.NAME ?? 'http') {
-  const server = createHttpServer(answer(name));
+/** HTTP/1.1 echo with WebSocket support; `health` gives the status of `/healthz`. */
+export function httpService(name = process.env.NAME ?? 'http', health = undefined) {
+  const server = createHttpServer(answer(name, health));
   server.on('upgrade', websocketEcho);
   return server;
 }
