@@ -26,12 +26,12 @@ interface Answer {
   status: number;
   version: string;
   headers: string;
-  json: { name: string; httpVersion: string };
+  json: { name: string; httpVersion: string; inflight?: number };
 }
 
 /** curl on the host to the stack's published :443, as `host`, with its own flags (`--http2`, `-b`). */
-async function curl(host: string, args: string[] = []): Promise<Answer> {
-  const target = `https://${host}:${lab.ports.https}/`;
+async function curl(host: string, args: string[] = [], path = '/'): Promise<Answer> {
+  const target = `https://${host}:${lab.ports.https}${path}`;
   const res = await $({ quiet: true, nothrow: true })`curl -sk -D - -w ${'\n%{http_code} %{http_version}'} --resolve ${`${host}:${lab.ports.https}:127.0.0.1`} ${args} ${target}`;
   const text = res.stdout.trimEnd();
   const split = text.indexOf('\r\n\r\n');
@@ -45,6 +45,7 @@ beforeAll(async () => {
   await lab.init();
   const upNet = await lab.network('upstreams');
   await lab.service('grpc', upNet, ['h2c:50051']);
+  await lab.service('slow', upNet, ['http:8080']);
   const services = { ws: httpService('ws-app'), h2c: h2cService('h2c-app'), slot1: httpService('slot-1'), slot2: httpService('slot-2', () => slot2Health) };
   for (const [name, server] of Object.entries(services)) {
     servers.push(server);
@@ -58,6 +59,8 @@ beforeAll(async () => {
       { host: 'grpc-dev.example.test', tunnel: 'alice', protocol: 'h2c' },
       { host: 'grpc.example.test', upstream: 'h2c://grpc:50051' },
       { host: 'app.example.test', tunnel: 'alice', replicas: 2, sticky: true, health: { path: '/healthz' }, hsts: 600, headers: { 'X-Frame-Options': 'DENY' } },
+      { host: 'limited.example.test', upstream: 'http://slow:8080', maxconn: 1 },
+      { host: 'open.example.test', upstream: 'http://slow:8080' },
     ],
     extra: { networks: [upNet] },
   });
@@ -128,9 +131,24 @@ describe('replicas', () => {
     slot2Health = 500;
     const states = () => lab.cli(SHOW_SERVERS_COMMAND).then((csv) => parseShowStat(csv).filter((s) => s.backend === 'be_app.example.test'));
     const down = await waitFor(states, (s) => s.find((x) => x.server === 'slot2')?.status === 'DOWN', 20_000, 250);
-    expect(down.find((x) => x.server === 'slot2')).toMatchObject({ checkStatus: 'L7STS' });
+    const slot2 = down.find((x) => x.server === 'slot2')!;
+    expect(`${slot2.checkStatus} ${slot2.checkDesc}`).toBe('L7STS Layer7 wrong status');
     const res = await curl('app.example.test', ['-b', 'TGSLOT=s2']);
     expect(res.json.name).toBe('slot-1');
     expect(res.headers).toMatch(/^set-cookie: TGSLOT=s1/im);
+  });
+});
+
+describe('maxconn', () => {
+  /** The most requests the service saw at once, for 3 concurrent slow requests through `host`. */
+  const concurrency = async (host: string) => {
+    const answers = await Promise.all([1, 2, 3].map(() => curl(host, [], '/sleep/800')));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    return Math.max(...answers.map((a) => a.json.inflight ?? 0));
+  };
+
+  it("queues a route's requests beyond its limit instead of passing them on", async () => {
+    expect(await concurrency('open.example.test')).toBeGreaterThan(1);
+    expect(await concurrency('limited.example.test')).toBe(1);
   });
 });

@@ -25,14 +25,25 @@ function describe(req, name) {
   return JSON.stringify({ name, method: req.method, url: req.url, httpVersion: req.httpVersion, remote: req.socket.remoteAddress, headers });
 }
 
-/** `health()` is the status `/healthz` answers (200 unless a test says otherwise). */
+/**
+ * `health()` is the status `/healthz` answers (200 unless a test says otherwise). `/sleep/<ms>`
+ * answers after that long; every answer says how many requests were in progress when it arrived
+ * (`inflight`), so a test can see a connection limit without timing anything.
+ */
 function answer(name, health = () => 200) {
+  let inflight = 0;
   return (req, res) => {
+    inflight++;
+    const seen = inflight;
     req.resume();
     req.on('end', () => {
       const status = req.url === '/healthz' ? health() : 200;
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(describe(req, name));
+      const delay = Number(/^\/sleep\/(\d+)$/.exec(req.url)?.[1] ?? 0);
+      setTimeout(() => {
+        inflight--;
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ ...JSON.parse(describe(req, name)), inflight: seen }));
+      }, delay);
     });
   };
 }
