@@ -59,6 +59,22 @@ describe('renderHaproxyFiles', () => {
     expect(lines(renderHaproxyFiles(apps)[PRIVATE_BACKENDS])).toEqual(['be_admin.example.com', 'be_grpc-dev.example.com']);
   });
 
+  it('lets an exact host win over a wildcard of the other kind, across the two maps', () => {
+    const up = (host: string, tls: 'passthrough' | undefined) => ({
+      kind: 'upstream' as const,
+      host,
+      ...(tls ? { tls } : {}),
+      upstream: { scheme: 'https' as const, hostname: 'x', port: 443, url: 'https://x' },
+    });
+    const mixed: EdgeModel = {
+      ...empty,
+      routes: [up('*.k8s.example.com', 'passthrough'), up('api.k8s.example.com', undefined), up('*.example.com', undefined), up('vault.example.com', 'passthrough')],
+    };
+    const files = renderHaproxyFiles(mixed);
+    expect(lines(files[SNI_MAP])).toEqual(['*.k8s.example.com pt__wildcard.k8s.example.com', 'api.k8s.example.com tls_terminate', 'vault.example.com pt_vault.example.com']);
+    expect(lines(files[HOSTS_MAP])).toEqual(['*.example.com be__wildcard.example.com', 'api.k8s.example.com be_api.k8s.example.com', 'vault.example.com unknown_host']);
+  });
+
   it('tells the tunnel owner the exact command only with offlinePage: instructions', () => {
     const page = renderHaproxyFiles(demo)[tunnelPagePath('demo.localhost')]!;
     expect(page).toContain('ssh -N -R /run/tunnels/demo/demo.localhost.sock:localhost:8080 -p 2222 demo@demo.localhost');
