@@ -7,10 +7,11 @@ import { pathToFileURL } from 'node:url';
 import { build, DIST, newestSource, STAMP } from './build.mjs';
 
 const [, , command, ...rest] = process.argv;
-const [dir, name] = command === 'bench' ? ['bench', 'run'] : ['scripts', command];
+// `bench` runs bench/run.ts, `bench:<name>` bench/<name>.ts, anything else scripts/<command>.ts.
+const [dir, name] = command?.startsWith('bench') ? ['bench', command.split(':')[1] ?? 'run'] : ['scripts', command];
 const target = join(DIST, dir, `${name}.js`);
-if (!command || !/^[a-z-]+$/.test(command)) {
-  console.error('usage: node bin/tunnelgate.mjs <up|down|status|renew|cron|schema|bench> [flags]');
+if (!command || !/^[a-z-]+(:[a-z-]+)?$/.test(command)) {
+  console.error('usage: node bin/tunnelgate.mjs <command> [flags] (the commands are the npm scripts)');
   process.exit(2);
 }
 if (!existsSync(STAMP) || statSync(STAMP).mtimeMs < newestSource()) await build();

@@ -4,6 +4,7 @@
  * build arrays; scripts/live/haproxy-control.ts runs them through the engine.
  */
 import { HAPROXY } from '../stacks/layout.js';
+import { ALLOW_DIR, CA_DIR } from './names.js';
 
 /**
  * Moves each `<path>.new` over `<path>` (keeping `<path>.prev`), then checks the result with
@@ -40,15 +41,20 @@ export function restoreFilesArgv(paths: string[]): string[] {
   return ['sh', '-c', RESTORE, 'restore', ...paths];
 }
 
-/** Removes the `.prev` copies and any page no longer rendered. */
+/**
+ * Removes the `.prev` copies, and any page, allow list or CA file no longer rendered (a running
+ * HAProxy read them at startup; a route removed at run time never needs its files again).
+ */
 export function cleanupArgv(paths: string[]): string[] {
   const keep = new Set(paths);
   return [
     'sh',
     '-c',
-    'dir="$1"; shift; for f in "$dir"/*.html "$dir"/*.prev; do [ -e "$f" ] || continue; case " $* " in *" $f "*) ;; *) rm -f "$f";; esac; done; for f in "$@"; do rm -f "$f.prev"; done',
+    'pages="$1"; allow="$2"; ca="$3"; shift 3; for f in "$pages"/*.html "$pages"/*.prev "$allow"/*.lst "$ca"/*.pem; do [ -e "$f" ] || continue; case " $* " in *" $f "*) ;; *) rm -f "$f";; esac; done; for f in "$@"; do rm -f "$f.prev"; done',
     'cleanup',
     HAPROXY.pagesDir,
+    ALLOW_DIR,
+    CA_DIR,
     ...[...keep],
   ];
 }

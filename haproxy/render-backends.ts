@@ -1,69 +1,68 @@
 /**
- * One backend per route: tunnel routes balance over their UNIX socket slots and answer their own
- * 503 page while no slot is up; upstream routes forward to one LAN address.
+ * One backend per terminated route: tunnel routes balance over their UNIX socket slots and
+ * answer their 503 page while no slot is up; upstream routes forward to one address. Both check
+ * access first and set the route's response headers.
  */
-
 import { tunnelSocketPaths } from '../stacks/layout.js';
 import type { RouteModel, TunnelRoute, UpstreamRoute } from '../stacks/model.js';
-import { backendName, HTML_CONTENT_TYPE, slotServerName, tunnelPagePath, UPSTREAM_SERVER } from './names.js';
+import { isWildcardHost } from '../stacks/model.js';
+import { backendName, caFilePath, HTML_CONTENT_TYPE, slotServerName, tunnelPagePath, UPSTREAM_SERVER } from './names.js';
+import { accessLines, responseHeaderLines, userlistSection } from './render-access.js';
+import { slotServerOptions, upstreamServer } from './render-servers.js';
+import type { Section } from './section.js';
 
-/**
- * Health checks of a tunnel slot. A Layer-4 check on a UNIX socket is one connect():
- * - a missing socket fails at once (ENOENT) and costs nothing, so while DOWN probe every 500ms
- *   and come back UP on the first success (`rise 1`): a reconnected tunnel serves within ~0.5s;
- * - while UP each check makes sshd open a channel to the user's machine, so probe every 2s;
- *   `fall 2` keeps one refused connect (full listen backlog under load) from emptying the pool;
- * - `observe layer4` marks a slot DOWN from real traffic as soon as its socket is gone, without
- *   waiting for the next check.
- * A Layer-4 check cannot see a dead local service behind a live tunnel (that is a 502); only an
- * HTTP check through the tunnel could, at the price of real requests to the user's service.
- */
-const SLOT_CHECK = 'check inter 2s fastinter 500ms downinter 500ms rise 1 fall 2 observe layer4 error-limit 2 on-error mark-down';
+/** The cookie that pins a browser to a slot: HttpOnly and Secure, stripped before the tunnel sees it. */
+const STICKY_COOKIE = 'cookie TGSLOT insert indirect nocache httponly secure';
 
-function tunnelBackend(route: TunnelRoute): string[] {
+/** An HTTP check of the route's own service, with its Host (a wildcard route uses its upstream's name). */
+function healthLines(route: RouteModel): string[] {
+  if (!route.health) return [];
+  const host = isWildcardHost(route.host) && route.kind === 'upstream' ? route.upstream.hostname : route.host;
+  return ['    option httpchk', `    http-check send meth GET uri ${route.health.path} ver HTTP/1.1 hdr Host ${host}`, '    http-check expect status 200-399'];
+}
+
+function tunnelBackend(route: TunnelRoute): Section {
   const name = backendName(route.host);
   const page = tunnelPagePath(route.host);
   const lines = [
-    `backend ${name}`,
-    `    # tunnel of ${route.user}, ${route.replicas} ${route.replicas === 1 ? 'slot' : 'slots'}`,
+    `backend ${name} from http`,
+    `    # tunnel of ${route.user}, ${route.replicas} ${route.replicas === 1 ? 'slot' : 'slots'}${route.protocol ? `, ${route.protocol}` : ''}`,
     '    balance roundrobin',
+    ...(route.sticky ? [`    ${STICKY_COOKIE}`] : []),
+    ...healthLines(route),
+    ...accessLines(route),
     // No slot up: answer the page at once instead of queueing or trying dead sockets.
     `    http-request return status 503 ${HTML_CONTENT_TYPE} file ${page} if { nbsrv(${name}) lt 1 }`,
     // Between a tunnel dropping and the next check, a request fails to connect; HAProxy's own
     // 503 for it is replaced by the same page.
     `    http-error status 503 ${HTML_CONTENT_TYPE} file ${page}`,
+    ...responseHeaderLines(route),
   ];
   tunnelSocketPaths(route).forEach((socket, i) => {
-    lines.push(`    server ${slotServerName(i + 1)} unix@${socket} ${SLOT_CHECK}`);
+    lines.push(`    server ${slotServerName(i + 1)} unix@${socket} ${slotServerOptions(route, i + 1, true)}`);
   });
-  return lines;
+  return { lines, reads: [page, ...(route.ca ? [caFilePath(route.host, 'upstream')] : [])], route: true };
 }
 
-/** `host:port` as HAProxy parses a server address; IPv6 literals need the `ipv6@` prefix. */
-function serverAddress(hostname: string, port: number): string {
-  const bare = hostname.replace(/^\[(.*)\]$/, '$1');
-  return bare.includes(':') ? `ipv6@${bare}:${port}` : `${bare}:${port}`;
+function upstreamBackend(route: UpstreamRoute): Section {
+  const lines = [
+    `backend ${backendName(route.host)} from http`,
+    `    # upstream ${route.upstream.url}${route.tls === 'reencrypt' && route.verify === false ? ' (certificate NOT verified: verify: false)' : ''}`,
+    ...healthLines(route),
+    ...accessLines(route),
+    ...responseHeaderLines(route),
+    `    server ${UPSTREAM_SERVER} ${upstreamServer(route, route.upstream, { ...(route.maxconn ? { maxconn: route.maxconn } : {}), http: true })}`,
+  ];
+  return { lines, reads: route.ca ? [caFilePath(route.host, 'upstream')] : [], route: true };
 }
 
-const isIpLiteral = (hostname: string) => /^[\d.]+$/.test(hostname) || hostname.includes(':');
-
-function upstreamBackend(route: UpstreamRoute): string[] {
-  const { scheme, hostname, port, url } = route.upstream;
-  const options = [serverAddress(hostname, port)];
-  if (scheme === 'https') {
-    // verify none: LAN services (NAS, routers, appliances) mostly present self-signed
-    // certificates; the hop is inside the operator's network, and TLS still encrypts it.
-    options.push('ssl verify none');
-    // SNI only for names: an IP address in SNI is not allowed (RFC 6066).
-    if (!isIpLiteral(hostname)) options.push(`sni str(${hostname})`);
+/** The backends (and userlists) of terminated routes, in the given order (callers pass them sorted). */
+export function renderHttpBackends(routes: RouteModel[]): Section[] {
+  const sections: Section[] = [];
+  for (const route of routes) {
+    const users = userlistSection(route);
+    if (users) sections.push({ lines: users, route: true });
+    sections.push(route.kind === 'tunnel' ? tunnelBackend(route) : upstreamBackend(route));
   }
-  // Names are resolved at startup if possible but never block it (`none` last), and followed at
-  // run time through Docker's DNS, so a LAN/container name that appears later still works.
-  if (!isIpLiteral(hostname)) options.push('resolvers docker resolve-prefer ipv4 init-addr last,libc,none');
-  return [`backend ${backendName(route.host)}`, `    # upstream ${url}`, `    server ${UPSTREAM_SERVER} ${options.join(' ')}`];
-}
-
-/** The backends of all routes, in the given order (callers pass them sorted). */
-export function renderBackends(routes: RouteModel[]): string[][] {
-  return routes.map((route) => (route.kind === 'tunnel' ? tunnelBackend(route) : upstreamBackend(route)));
+  return sections;
 }

@@ -1,10 +1,10 @@
 /**
- * The HTML bodies HAProxy answers by itself: one 503 page per tunnel route (how to bring it
- * online) and one 404 page for unknown hosts. Pure; HAProxy loads them at startup/reload.
+ * The HTML bodies HAProxy answers by itself: one 503 page per tunnel route, one 404 page for
+ * unknown hosts, and the refusals of private routes. Pure; HAProxy loads them at startup/reload.
  */
 
 import { tunnelSocketPaths } from '../stacks/layout.js';
-import type { TunnelRoute } from '../stacks/model.js';
+import type { OfflinePage, TunnelRoute } from '../stacks/model.js';
 
 /** The local service the instructions point at; only an example, any local address works. */
 const LOCAL_TARGET = 'localhost:8080';
@@ -34,8 +34,16 @@ function tunnelCommand(route: TunnelRoute, socket: string, sshPort: number): str
   return `ssh -N -R ${socket}:${LOCAL_TARGET} -p ${sshPort} ${route.user}@${route.host}`;
 }
 
-/** The 503 page of a tunnel route: names the host and tells its owner how to bring it online. */
-export function renderTunnelPage(route: TunnelRoute, sshPort: number): string {
+/**
+ * The 503 page of a tunnel route. `plain` (the default) says only that the host is offline:
+ * the public learns no user name or SSH port. `instructions` names the owner and gives the exact
+ * command that brings it online (a demo, a private edge).
+ */
+export function renderTunnelPage(route: TunnelRoute, sshPort: number, kind: OfflinePage = 'plain'): string {
+  if (kind === 'plain') {
+    const body = [`<h1>${escapeHtml(route.host)} is offline</h1>`, '<p>The service behind this address is not reachable right now. Please try again later.</p>'];
+    return page(`${route.host} is offline`, body.join('\n'));
+  }
   const [first, ...extra] = tunnelSocketPaths(route);
   const lines = [
     `<h1>${escapeHtml(route.host)} is offline</h1>`,
@@ -57,4 +65,19 @@ export function renderTunnelPage(route: TunnelRoute, sshPort: number): string {
 /** The 404 page for a Host no route claims; it says nothing about the routes that exist. */
 export function renderUnknownHostPage(): string {
   return page('Unknown host', '<h1>Unknown host</h1>\n<p>No site is configured for this address.</p>');
+}
+
+/** The refusals of private routes, each saying why (and nothing about who may get in). */
+export function renderAccessPages(): { certificate: string; address: string; misdirected: string } {
+  return {
+    certificate: page(
+      'Client certificate required',
+      '<h1>403 - client certificate required</h1>\n<p>This site only answers browsers and clients that present a certificate issued for it. None was sent, or the one sent was not issued by the right authority or has expired.</p>',
+    ),
+    address: page('Address not allowed', '<h1>403 - address not allowed</h1>\n<p>This site only answers requests from certain networks, and yours is not one of them.</p>'),
+    misdirected: page(
+      'Misdirected request',
+      '<h1>421 - misdirected request</h1>\n<p>This connection was opened for another name than the one requested. Your browser retries on a new connection; other clients should connect with the name of this site (SNI).</p>',
+    ),
+  };
 }

@@ -5,10 +5,11 @@ import { runScript } from './cli/run-script.js';
 import { demoKeyPath } from './config/demo.js';
 import { loadConfig } from './config/load-config.js';
 import { converge, planConvergence } from './deploy/converge.js';
+import { checkExternalNetworks } from './deploy/external-networks.js';
 import { renderPlan } from './deploy/plan-text.js';
 import { readHostKey } from './live/server-host-key.js';
 import { renderUpGuide } from './report/connect-guide.js';
-import { renderSummary } from './report/summary.js';
+import { renderSummary, renderWarnings } from './report/summary.js';
 
 const HELP = `usage: npm run up -- [options]
 
@@ -33,8 +34,10 @@ await runScript(async (argv) => {
     return 0;
   }
   const acme = !flags['no-acme'];
-  const { model, source, demo } = loadConfig(flags);
+  const { model, source, demo, locate } = loadConfig(flags);
   console.log(`${renderSummary(model, source)}\n`);
+  for (const warning of renderWarnings(model)) console.error(`warning: ${warning}`);
+  await checkExternalNetworks(model, locate);
   if (flags['dry-run']) {
     console.log(`plan:\n${renderPlan((await planConvergence(model, { acme })).ops)}`);
     return 0;

@@ -76,6 +76,20 @@ export function certMetaPath(host: string): string {
   return `${MOUNTS.certs}/${certName(host)}.json`;
 }
 
+/** The longest path a UNIX socket can have: `sun_path` is 108 bytes, the final NUL included. */
+export const MAX_SOCKET_PATH = 107;
+
+/** The socket of a `tcp:` route served by `user`'s tunnel: `/run/tunnels/<user>/tcp-<port>.sock`. */
+export function tcpSocketPath(user: string, port: number): string {
+  return `${MOUNTS.tunnels}/${user}/tcp-${port}.sock`;
+}
+
+/**
+ * The name HAProxy's container resolves to the Docker host: an `extra_hosts` entry set to
+ * Docker's `host-gateway` (Docker 20.10+). Upstreams written `host` are rendered with it.
+ */
+export const HOST_GATEWAY_NAME = 'host.docker.internal';
+
 /** The socket paths of one tunnel route, slot 1 first: `<host>.sock`, `<host>.2.sock`, … */
 export function tunnelSocketPaths(route: TunnelRoute): string[] {
   const dir = `${MOUNTS.tunnels}/${route.user}`;

@@ -32,23 +32,73 @@ export interface UserModel {
   keys: string[];
 }
 
-export interface TunnelRoute {
+/**
+ * How a route's TLS is handled at :443: `terminate` (HAProxy holds the certificate and speaks
+ * plain HTTP to the target), `reencrypt` (terminates, then TLS again to the target, verified by
+ * default), `passthrough` (routed by SNI only; the target holds the certificate).
+ */
+export type TlsMode = 'terminate' | 'reencrypt' | 'passthrough';
+
+/** A PEM file edge.yaml points at (`ca`, `clientCA`): `validateConfig` fills `file`, `loadConfig` reads `pem`. */
+export interface PemFile {
+  file: string;
+  pem: string;
+}
+
+/** One basic-auth account: a crypt(3) hash, never a password. */
+export interface BasicAuthUser {
+  user: string;
+  hash: string;
+}
+
+/**
+ * What a route may ask for besides its target. Absent fields mean "off" (validateConfig sets
+ * what edge.yaml defaults, e.g. `hsts`), so literals in tests stay short.
+ */
+export interface RouteOptions {
+  /** Absent: `terminate`. `reencrypt` is set for every `https://` upstream. */
+  tls?: TlsMode;
+  /** reencrypt only: verify the target's certificate (absent: true) against `ca` or the system CAs. */
+  verify?: boolean;
+  ca?: PemFile;
+  /** mTLS: only clients with a certificate from this CA get through. */
+  clientCA?: PemFile;
+  basicAuth?: BasicAuthUser[];
+  /** Source addresses or CIDRs allowed; absent: everyone. */
+  allow?: string[];
+  /** At most this many concurrent connections to the target; the rest wait (`timeout queue`). */
+  maxconn?: number;
+  /** Strict-Transport-Security max-age in seconds; absent or 0: no header. */
+  hsts?: number;
+  /** Response headers set on every answer of the route (name order). */
+  headers?: Array<{ name: string; value: string }>;
+  /** An HTTP health check instead of the Layer-4 one. */
+  health?: { path: string };
+  /** A cookie pins a browser to one slot (tunnels with replicas). */
+  sticky?: boolean;
+}
+
+export interface TunnelRoute extends RouteOptions {
   kind: 'tunnel';
   /** Never a wildcard: a tunnel's socket is named after one host. */
   host: string;
   user: string;
   /** Number of socket slots: `<host>.sock`, `<host>.2.sock` … `<host>.N.sock`. */
   replicas: number;
+  /** What the user's service speaks behind the socket: absent HTTP/1.1, or cleartext HTTP/2. */
+  protocol?: 'h2c';
 }
 
 export interface Upstream {
-  scheme: 'http' | 'https';
+  /** `tcp` only in `tcp:` routes and passthrough; `h2c` is cleartext HTTP/2 (gRPC). */
+  scheme: 'http' | 'https' | 'h2c' | 'tcp';
+  /** As written: a name, an IP address, or `host` (the Docker host, see DOCKER_HOST_UPSTREAM). */
   hostname: string;
   port: number;
   url: string;
 }
 
-export interface UpstreamRoute {
+export interface UpstreamRoute extends RouteOptions {
   kind: 'upstream';
   /** A DNS name, or `*.<domain>` (one leading label, DNS-01 only): any single label under domain. */
   host: string;
@@ -57,15 +107,58 @@ export interface UpstreamRoute {
 
 export type RouteModel = TunnelRoute | UpstreamRoute;
 
+/** A raw TCP route: a published port forwarded to an upstream or to a user's tunnel socket. */
+interface TcpOptions {
+  port: number;
+  maxconn?: number;
+  allow?: string[];
+}
+interface TcpTunnelRoute extends TcpOptions {
+  kind: 'tunnel';
+  user: string;
+}
+interface TcpUpstreamRoute extends TcpOptions {
+  kind: 'upstream';
+  upstream: Upstream;
+}
+export type TcpRoute = TcpTunnelRoute | TcpUpstreamRoute;
+
+/** What a tunnel route's 503 page shows: the owner and the ssh command, or nothing about them. */
+export type OfflinePage = 'instructions' | 'plain';
+
 export interface EdgeModel {
   project: string;
   ports: { http: number; https: number; ssh: number };
   acme: AcmeModel;
   users: UserModel[];
   routes: RouteModel[];
+  /** Raw TCP routes, by port. Absent: none. */
+  tcp?: TcpRoute[];
+  /** External Docker networks HAProxy joins (upstreams there are found by container name). */
+  networks?: string[];
+  /** Absent: `plain` (no user names or SSH ports shown to the public). */
+  offlinePage?: OfflinePage;
 }
 
 /** `*.example.com`: a host that stands for every single label under its domain. */
 export function isWildcardHost(host: string): boolean {
   return host.startsWith('*.');
+}
+
+/** The hostname that means "the Docker host" in an upstream URL (`http://host:9000`). */
+export const DOCKER_HOST_UPSTREAM = 'host';
+
+/** A route's TLS mode with the default filled in. */
+export function routeTls(route: RouteModel): TlsMode {
+  return route.tls ?? 'terminate';
+}
+
+/** Routes HAProxy terminates (and so holds a certificate for): all but passthrough. */
+export function terminatedRoutes(model: EdgeModel): RouteModel[] {
+  return model.routes.filter((r) => routeTls(r) !== 'passthrough');
+}
+
+/** A terminated route with access rules: reachable only when SNI and Host name the same route. */
+export function isPrivateRoute(route: RouteModel): boolean {
+  return routeTls(route) !== 'passthrough' && Boolean(route.clientCA || route.basicAuth?.length || route.allow?.length);
 }

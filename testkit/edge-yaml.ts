@@ -11,7 +11,9 @@ export interface EdgeSpec {
   acme?: Record<string, string>;
   /** User name → public key lines. */
   users: Record<string, string[]>;
-  routes: Array<Record<string, string | number>>;
+  routes: Array<Record<string, unknown>>;
+  /** Further top-level keys as written (tcp, networks, hsts, offlinePage, …). */
+  extra?: Record<string, unknown>;
 }
 
 /** Writes `<name>.yaml` into the kit's temp folder; returns its path. */
@@ -23,6 +25,7 @@ export function writeEdgeYaml(name: string, spec: EdgeSpec): string {
     acme: spec.acme ?? { ca: 'pebble' },
     users: Object.fromEntries(Object.entries(spec.users).map(([user, keys]) => [user, { keys }])),
     routes: spec.routes,
+    ...(spec.extra ?? {}),
   };
   writeFileSync(file, stringify(doc));
   return file;

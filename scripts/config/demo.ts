@@ -31,6 +31,8 @@ export function demoConfigText(publicKey: string): string {
     '# tunnelgate embedded demo',
     `project: ${DEMO_PROJECT}`,
     'ports: {http: 8080, https: 8443, ssh: 2222}',
+    '# the 503 page shows the demo user the ssh command that brings the tunnel up',
+    'offlinePage: instructions',
     'acme:',
     '  ca: pebble',
     'users:',

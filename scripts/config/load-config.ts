@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import type { EdgeModel } from '../../stacks/model.js';
 import { ConfigError, type ConfigProblem } from '../cli/errors.js';
 import { demoConfigText, ensureDemoKey } from './demo.js';
+import { readPemFiles } from './pem-files.js';
 import { type ValidationResult, validateConfig } from './validate.js';
 
 export interface LoadedConfig {
@@ -14,6 +15,8 @@ export interface LoadedConfig {
   /** The file read, or `(embedded demo)`. */
   source: string;
   demo: boolean;
+  /** A problem located in the file read, for checks made later (e.g. `networks` that do not exist). */
+  locate: ValidationResult['problemAt'];
 }
 
 export interface LoadOptions {
@@ -44,8 +47,11 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
     source = '(embedded demo)';
     demo = true;
   }
-  const { model, problems, problemAt } = validateConfig(text, source);
+  const validated = validateConfig(text, source);
+  const { model, problems, problemAt } = validated;
   if (!model) throw new ConfigError(problems);
+  const pemProblems = readPemFiles(model, demo ? cwd : dirname(path), validated);
+  if (pemProblems.length) throw new ConfigError(pemProblems);
   if (model.acme.dnsHook !== undefined) {
     // Relative to the file, not the shell's directory, so `--config other/edge.yaml` finds
     // other/dns-hook.sh; the embedded demo has no hook.
@@ -55,7 +61,7 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
     model.acme.dnsHook = hook;
   }
   if (opts.project) model.project = opts.project;
-  return { model, source, demo };
+  return { model, source, demo, locate: problemAt };
 }
 
 /** The hook must be a file the renewer can run; the message shows where a relative path led. */

@@ -1,9 +1,7 @@
 /**
- * Single-value rules of edge.yaml (host names, user names, upstream URLs) and the "did you mean"
+ * Single-value rules of edge.yaml (host names, user names) and the "did you mean"
  * helper. Pure; each returns a problem with a hint, or nothing.
  */
-import type { Upstream } from '../../stacks/model.js';
-
 export interface Problem {
   problem: string;
   hint?: string;
@@ -74,25 +72,6 @@ export function checkHost(host: string): Problem | undefined {
     return { problem: `host "${host}" is not a valid DNS name`, hint: badLabel !== undefined ? `label "${badLabel}": letters, digits and inner hyphens, 1–63 characters` : 'at most 253 characters' };
   }
   return undefined;
-}
-
-/** `http://host[:port]` or `https://host[:port]`; no path, credentials or query. */
-export function checkUpstream(text: string): Upstream | Problem {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return { problem: `"${text}" is not a URL`, hint: 'e.g. http://192.168.1.20:3000' };
-  }
-  const scheme = url.protocol.replace(/:$/, '');
-  if (scheme !== 'http' && scheme !== 'https') return { problem: `upstream scheme "${scheme}" is not supported`, hint: 'use http:// or https://' };
-  if (!url.hostname) return { problem: `"${text}" has no host` };
-  if (url.username || url.password) return { problem: 'upstream URLs cannot carry credentials', hint: 'credentials in edge.yaml would end up in haproxy.cfg' };
-  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash)
-    return { problem: `upstream "${text}" has a path or query`, hint: 'requests keep their own path; give only scheme://host:port' };
-  const port = url.port ? Number(url.port) : scheme === 'https' ? 443 : 80;
-  const hostname = url.hostname.replace(/^\[|\]$/g, '');
-  return { scheme, hostname, port, url: `${scheme}://${url.host}` };
 }
 
 /** Edit distance, for "did you mean". */

@@ -4,7 +4,10 @@
  * drift. Rules that span several keys (references, duplicates, key parsing) live in validate-*.ts.
  */
 import { ACME_SCHEMA } from './schema-acme.js';
+import { NETWORKS_SCHEMA } from './schema-networks.js';
 import { ROUTES_SCHEMA } from './schema-routes.js';
+import { HSTS_FIELD } from './schema-shared.js';
+import { TCP_SCHEMA } from './schema-tcp.js';
 import { type Field, type ObjectField, portField } from './schema-types.js';
 import { USERS_SCHEMA } from './schema-users.js';
 
@@ -32,6 +35,16 @@ export const EDGE_SCHEMA: ObjectField = {
     acme: ACME_SCHEMA,
     users: USERS_SCHEMA,
     routes: ROUTES_SCHEMA,
+    tcp: TCP_SCHEMA,
+    networks: NETWORKS_SCHEMA,
+    hsts: HSTS_FIELD,
+    offlinePage: {
+      type: 'string',
+      description:
+        "What a tunnel route shows while its tunnel is down: plain (the host is offline, nothing more) or instructions (the owner's name and the exact ssh command, handy for a demo or a private edge).",
+      default: 'plain',
+      enum: ['plain', 'instructions'],
+    },
   },
 };
 

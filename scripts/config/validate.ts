@@ -9,8 +9,19 @@ import { type ConfigPath, int, obj, Problems, str } from './problems.js';
 import { EDGE_SCHEMA } from './schema.js';
 import { walkSchema } from './schema-walk.js';
 import { validateAcme } from './validate-acme.js';
+import { validateNetworks } from './validate-networks.js';
 import { validateRoutes } from './validate-routes.js';
+import { validateTcp } from './validate-tcp.js';
 import { validateUsers } from './validate-users.js';
+
+/**
+ * HSTS when edge.yaml sets none: one day with Let's Encrypt, whose certificates browsers trust;
+ * none with the others, where the certificate may not be trusted (staging, Pebble, a private CA)
+ * and HSTS would take away the browser's "proceed anyway".
+ */
+function defaultHsts(ca: EdgeModel['acme']['ca']): number {
+  return ca === 'letsencrypt' ? 86_400 : 0;
+}
 
 export interface ValidationResult {
   model?: EdgeModel;
@@ -20,6 +31,8 @@ export interface ValidationResult {
    * validator cannot make: loadConfig uses it for what needs the file system (acme.dnsHook).
    */
   problemAt: (path: ConfigPath, message: string, hint?: string) => ConfigProblem;
+  /** The YAML path of the route for `host` (routes are sorted in the model, not in the file). */
+  routePath: (host: string) => ConfigPath;
 }
 
 function validatePorts(raw: unknown, out: Problems): EdgeModel['ports'] {
@@ -40,31 +53,42 @@ export function validateConfig(text: string, file: string): ValidationResult {
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const out = new Problems(file, doc, lines);
   const problemAt = (path: ConfigPath, message: string, hint?: string) => out.locate(path, message, hint);
+  let rawRoutes: unknown[] = [];
+  const routePath = (host: string): ConfigPath => [
+    'routes',
+    Math.max(
+      0,
+      rawRoutes.findIndex((r) => obj(r).host === host),
+    ),
+  ];
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
       const pos = lines.linePos(e.pos[0]);
       out.list.push({ file, line: pos.line, col: pos.col, path: '', message: `YAML syntax: ${e.message.split('\n')[0]}` });
     }
-    return { problems: out.list, problemAt };
+    return { problems: out.list, problemAt, routePath };
   }
   walkSchema(doc.contents as Node | null, EDGE_SCHEMA, [], out);
   const raw = obj(doc.toJS());
+  rawRoutes = Array.isArray(raw.routes) ? raw.routes : [];
   const ports = validatePorts(raw.ports, out);
   const acme = validateAcme(raw.acme, out);
   const users = validateUsers(raw.users, out);
-  const routes = validateRoutes(
-    raw.routes,
-    users.map((u) => u.name),
-    acme.challenge,
-    out,
-  );
-  if (out.list.length > 0) return { problems: out.list, problemAt };
+  const userNames = users.map((u) => u.name);
+  const hsts = int(raw.hsts, defaultHsts(acme.ca));
+  const routes = validateRoutes(raw.routes, userNames, { challenge: acme.challenge, hsts }, out);
+  const tcp = validateTcp(raw.tcp, ports, userNames, out);
+  const networks = validateNetworks(raw.networks, out);
+  if (out.list.length > 0) return { problems: out.list, problemAt, routePath };
   const model: EdgeModel = {
     project: str(raw.project) ?? 'tunnelgate',
     ports,
     acme,
     users: users.sort((a, b) => a.name.localeCompare(b.name)),
     routes: routes.sort((a, b) => a.host.localeCompare(b.host)),
+    ...(tcp.length ? { tcp } : {}),
+    ...(networks.length ? { networks } : {}),
+    ...(raw.offlinePage === 'instructions' ? { offlinePage: 'instructions' as const } : {}),
   };
-  return { model, problems: [], problemAt };
+  return { model, problems: [], problemAt, routePath };
 }

@@ -9,10 +9,11 @@ import type { EdgeModel } from '../../stacks/model.js';
 import { type AnyService, containerName, type Service } from '../../stacks/services.js';
 import { ExitError } from '../cli/errors.js';
 import * as engine from '../engine/index.js';
-import { reloadHaproxy, swapHaproxyFiles, waitHaproxyReady } from '../live/haproxy-control.js';
+import { cleanupHaproxyFiles, reloadHaproxy, swapHaproxyFiles, waitHaproxyReady } from '../live/haproxy-control.js';
+import { replaceRuntimeFiles } from '../live/haproxy-runtime.js';
 import { type RenewalResult, runRenewal } from '../live/renewal.js';
 import { renewalSetup } from './certificates.js';
-import { filesHashPath, type ServiceFiles } from './files.js';
+import { filesHashPath, HAPROXY_MANIFEST_PATH, type ServiceFiles } from './files.js';
 import { buildImageFrom, imageContext } from './images.js';
 import type { Op } from './plan.js';
 import { describeOp } from './plan-text.js';
@@ -40,10 +41,26 @@ function specOf(ctx: ApplyContext, service: AnyService): engine.ContainerSpec {
   return spec;
 }
 
-/** A service's rendered files and the hash that records them as applied. */
+/** What records a service's files as applied: their hash, and for haproxy their manifest. */
+function appliedRecord(service: Service, ctx: ApplyContext): engine.FileToWrite[] {
+  const hash = { path: filesHashPath(service), content: `${ctx.files.hash[service]}\n` };
+  return service === 'haproxy' ? [hash, { path: HAPROXY_MANIFEST_PATH, content: `${JSON.stringify(ctx.files.haproxyManifest)}\n` }] : [hash];
+}
+
+/** A service's rendered files and the record of them as applied. */
 async function writeServiceFiles(service: Service, ctx: ApplyContext): Promise<void> {
-  const files = [...asFiles(ctx.files.files[service]), { path: filesHashPath(service), content: `${ctx.files.hash[service]}\n` }];
-  await engine.putFiles(specOf(ctx, service).name, files);
+  await engine.putFiles(specOf(ctx, service).name, [...asFiles(ctx.files.files[service]), ...appliedRecord(service, ctx)]);
+}
+
+/** Swaps the new haproxy files in (checked) and replaces the changed maps and lists at run time. */
+async function updateRoutes(paths: string[], ctx: ApplyContext): Promise<void> {
+  const name = specOf(ctx, 'haproxy').name;
+  const files = ctx.files.files.haproxy;
+  await swapHaproxyFiles(name, files);
+  const kinds = Object.fromEntries(Object.entries(ctx.files.haproxyManifest.runtime).map(([path, f]) => [path, f.kind]));
+  await replaceRuntimeFiles(name, paths, files, kinds);
+  await cleanupHaproxyFiles(name, files);
+  await engine.putFiles(name, appliedRecord('haproxy', ctx));
 }
 
 /** Placeholder PEMs for `hosts`: self-signed, the private key readable by HAProxy only. */
@@ -82,7 +99,7 @@ async function updateUsers(ctx: ApplyContext): Promise<void> {
   const check = await engine.exec(name, checkSshdConfigArgv());
   if (check.exitCode !== 0) throw new ExitError(`sshd (${name}) rejected the new sshd_config; not reloaded:\n${(check.stderr || check.stdout).trim()}`);
   await engine.signalContainer(name, 'SIGHUP');
-  await engine.putFiles(name, [{ path: filesHashPath('sshd'), content: `${ctx.files.hash.sshd}\n` }]);
+  await engine.putFiles(name, appliedRecord('sshd', ctx));
 }
 
 /** Builds images in parallel, each with its own progress prefix. */
@@ -124,8 +141,10 @@ async function applyOne(o: Exclude<Op, { op: 'build' }>, ctx: ApplyContext, resu
       const name = specOf(ctx, 'haproxy').name;
       await swapHaproxyFiles(name, ctx.files.files.haproxy);
       await reloadHaproxy(name, ctx.files.files.haproxy);
-      return engine.putFiles(name, [{ path: filesHashPath('haproxy'), content: `${ctx.files.hash.haproxy}\n` }]);
+      return engine.putFiles(name, appliedRecord('haproxy', ctx));
     }
+    case 'update-routes':
+      return updateRoutes(o.files, ctx);
     case 'update-users':
       return updateUsers(ctx);
     case 'issue-certs': {

@@ -3,7 +3,7 @@
  * the pass itself (scripts/live/renewal.ts). `up` reaches the same pass through its plan.
  */
 import { LABEL } from '../../stacks/labels.js';
-import type { EdgeModel } from '../../stacks/model.js';
+import { type EdgeModel, terminatedRoutes } from '../../stacks/model.js';
 import { containerName } from '../../stacks/services.js';
 import { ExitError, UsageError } from '../cli/errors.js';
 import * as engine from '../engine/index.js';
@@ -25,7 +25,7 @@ export function renewalSetup(stack: DesiredStack, image: string, pebbleRunning: 
 
 /** The route hosts to look at: all of them, or the subset asked for (each must be a route). */
 function selectHosts(model: EdgeModel, only?: string[]): string[] {
-  const all = [...new Set(model.routes.map((r) => r.host))].sort();
+  const all = [...new Set(terminatedRoutes(model).map((r) => r.host))].sort();
   if (!only?.length) return all;
   const unknown = only.filter((h) => !all.includes(h));
   if (unknown.length) throw new UsageError(`--host ${unknown.join(', ')}: not a route in edge.yaml (routes: ${all.join(', ') || 'none'})`);

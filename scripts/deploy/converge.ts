@@ -35,7 +35,7 @@ async function desiredState(model: EdgeModel, opts: ConvergeOptions): Promise<{ 
   const images = Object.fromEntries(await Promise.all(names.map(async (n) => [n, (await imageContext(n)).tag]))) as DesiredState['images'];
   const stack = desiredStack(model, { haproxy: images.haproxy ?? '', sshd: images.sshd ?? '', ...(images.pebble ? { pebble: images.pebble } : {}) });
   const files = renderServiceFiles(model);
-  return { state: { stack, filesHash: files.hash, certHosts: files.certHosts, images, acme }, files };
+  return { state: { stack, filesHash: files.hash, certHosts: files.certHosts, haproxyManifest: files.haproxyManifest, images, acme }, files };
 }
 
 /** Computes the plan without changing anything (image tags come from content hashes). */

@@ -2,10 +2,11 @@
  * The config files each service gets in the `config` volume, and their hashes: what `up` compares
  * to decide on a reload or a user update instead of a container change. Pure.
  */
-import { renderHaproxyFiles } from '../../haproxy/render-cfg.js';
+import type { HaproxyManifest } from '../../haproxy/manifest.js';
+import { renderHaproxy } from '../../haproxy/render-cfg.js';
 import { renderSshdFiles } from '../../sshd/render.js';
 import { DEFAULT_CERT_NAME, MOUNTS } from '../../stacks/layout.js';
-import type { EdgeModel } from '../../stacks/model.js';
+import { type EdgeModel, terminatedRoutes } from '../../stacks/model.js';
 import type { Service } from '../../stacks/services.js';
 import { stableHash } from './stack.js';
 
@@ -14,10 +15,15 @@ export interface ServiceFiles {
   hash: Record<Service, string>;
   /** Hosts that need a PEM in the certs volume before HAProxy loads the config (the default first). */
   certHosts: string[];
+  /** What the haproxy files ask of a running HAProxy: which changes to them need a reload. */
+  haproxyManifest: HaproxyManifest;
 }
 
 /** The folder (in the config volume) where `up` records the hash of the files each service was last given. */
 export const APPLIED_DIR = `${MOUNTS.config}/.applied`;
+
+/** Where `up` records the manifest of the haproxy files it last wrote (see haproxy/manifest.ts). */
+export const HAPROXY_MANIFEST_PATH = `${APPLIED_DIR}/haproxy.json`;
 
 /** Where `up` records the hash of the files a service was last given. */
 export function filesHashPath(service: Service): string {
@@ -26,11 +32,13 @@ export function filesHashPath(service: Service): string {
 
 /** Every service's files, their hashes and the certificates HAProxy will load. */
 export function renderServiceFiles(model: EdgeModel): ServiceFiles {
-  const files = { haproxy: renderHaproxyFiles(model), sshd: renderSshdFiles(model) };
+  const haproxy = renderHaproxy(model);
+  const files = { haproxy: haproxy.files, sshd: renderSshdFiles(model) };
   return {
     files,
     hash: { haproxy: stableHash(files.haproxy), sshd: stableHash(files.sshd) },
     // The default certificate answers unknown SNI names: first in the crt-list (haproxy/names.ts).
-    certHosts: [DEFAULT_CERT_NAME, ...model.routes.map((r) => r.host)],
+    certHosts: [DEFAULT_CERT_NAME, ...terminatedRoutes(model).map((r) => r.host)],
+    haproxyManifest: haproxy.manifest,
   };
 }

@@ -5,12 +5,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { parseCertMeta } from '../../certs/cert-meta.js';
+import type { HaproxyManifest } from '../../haproxy/manifest.js';
 import { LABEL } from '../../stacks/labels.js';
 import { MOUNTS } from '../../stacks/layout.js';
 import { type AnyService, OPTIONAL_SERVICES, SERVICES, type Service } from '../../stacks/services.js';
 import * as engine from '../engine/index.js';
 import { extraLabels } from './desired.js';
-import { APPLIED_DIR } from './files.js';
+import { APPLIED_DIR, HAPROXY_MANIFEST_PATH } from './files.js';
 import type { ObservedCerts, ObservedStack } from './plan.js';
 import type { DesiredStack } from './stack.js';
 
@@ -23,15 +24,26 @@ export interface Observed extends ObservedStack {
 
 const isService = (s: string): s is AnyService => (SERVICES as readonly string[]).includes(s) || (OPTIONAL_SERVICES as readonly string[]).includes(s);
 
-/** The hashes `up` recorded in a container's config volume (a fresh volume has none). */
-async function appliedHashes(container: string): Promise<Partial<Record<Service, string>>> {
+/** The hashes `up` recorded in a container's config volume (a fresh volume has none), and HAProxy's manifest. */
+async function appliedHashes(container: string): Promise<{ hashes: Partial<Record<Service, string>>; manifest?: HaproxyManifest }> {
   const listing = await engine.readDir(container, APPLIED_DIR, () => true).catch(() => undefined);
-  const out: Partial<Record<Service, string>> = {};
+  const hashes: Partial<Record<Service, string>> = {};
   for (const [file, text] of Object.entries(listing?.contents ?? {})) {
     const service = file.replace(/\.sha256$/, '');
-    if ((SERVICES as readonly string[]).includes(service)) out[service as Service] = text.trim();
+    if (file.endsWith('.sha256') && (SERVICES as readonly string[]).includes(service)) hashes[service as Service] = text.trim();
   }
-  return out;
+  const manifest = parseManifest(listing?.contents[HAPROXY_MANIFEST_PATH.slice(APPLIED_DIR.length + 1)]);
+  return { hashes, ...(manifest ? { manifest } : {}) };
+}
+
+/** A recorded manifest, or nothing when it is missing or unreadable (then HAProxy reloads). */
+function parseManifest(text: string | undefined): HaproxyManifest | undefined {
+  try {
+    const value = JSON.parse(text ?? '') as HaproxyManifest;
+    return typeof value.core === 'string' && value.sections && Array.isArray(value.certificates) && value.runtime ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** PEMs in the certs folder and which of them the renewer issued (metadata with a serial). */
@@ -102,8 +114,10 @@ export async function observe(desired: DesiredStack, imageTags: string[]): Promi
   }
   for (const service of SERVICES) {
     const c = out.raw[service];
-    const hash = c ? (await appliedHashes(c.name))[service] : undefined;
+    const applied = c ? await appliedHashes(c.name) : undefined;
+    const hash = applied?.hashes[service];
     if (hash) out.filesHash[service] = hash;
+    if (service === 'haproxy' && applied?.manifest) out.haproxyManifest = applied.manifest;
   }
   const certsVolume = desired.volumes.find((v) => v.key === 'certs')?.name;
   if (out.raw.haproxy) out.certs = await certsIn(out.raw.haproxy.name);

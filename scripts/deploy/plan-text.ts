@@ -3,7 +3,8 @@ import type { Op } from './plan.js';
 
 /** One op on one line: `reload            haproxy (config files changed: …)`. */
 export function describeOp(o: Op): string {
-  const extra = o.op === 'build' ? ` ${o.tag}` : o.op === 'placeholder-certs' || o.op === 'issue-certs' ? ` [${o.hosts.join(', ')}]` : '';
+  const list = o.op === 'placeholder-certs' || o.op === 'issue-certs' ? o.hosts : o.op === 'update-routes' ? o.files.map((f) => f.split('/').pop()) : undefined;
+  const extra = o.op === 'build' ? ` ${o.tag}` : list ? ` [${list.join(', ')}]` : '';
   return `${o.op.padEnd(17)} ${o.target}${extra} (${o.cause})`;
 }
 

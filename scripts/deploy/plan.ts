@@ -3,6 +3,7 @@
  * --dry-run` prints exactly this (image builds, placeholder certificates and first issuance
  * included), and `apply` carries it out without further decisions.
  */
+import { type HaproxyManifest, haproxyChange } from '../../haproxy/manifest.js';
 import { certName, DEFAULT_CERT_NAME } from '../../stacks/layout.js';
 import type { AnyService, OptionalService, Service } from '../../stacks/services.js';
 import type { ImageName } from './images.js';
@@ -24,6 +25,8 @@ export interface ObservedStack {
   filesHash: Partial<Record<Service, string>>;
   /** The certs volume (absent: it exists but could not be read). */
   certs?: ObservedCerts;
+  /** The manifest of the haproxy files `up` last wrote (absent: none recorded). */
+  haproxyManifest?: HaproxyManifest;
   /** Image tags present on the engine. */
   images: string[];
 }
@@ -34,6 +37,8 @@ export interface DesiredState {
   filesHash: Record<Service, string>;
   /** Every host HAProxy loads a certificate for, the default certificate's name first. */
   certHosts: string[];
+  /** What the desired haproxy files ask of a running HAProxy. */
+  haproxyManifest: HaproxyManifest;
   /** Image tags the stack runs on, and the renewer's when issuance is on. */
   images: Partial<Record<ImageName, string>>;
   /** Obtain certificates for hosts that have none but a placeholder (`--no-acme` turns it off). */
@@ -48,6 +53,8 @@ export type Op =
   | { op: 'remove'; target: OptionalService; cause: string }
   | { op: 'placeholder-certs'; target: 'haproxy'; hosts: string[]; cause: string }
   | { op: 'reload'; target: 'haproxy'; cause: string }
+  /** Files swapped in (checked) and these map/ACL files replaced through the runtime API: no reload. */
+  | { op: 'update-routes'; target: 'haproxy'; files: string[]; cause: string }
   | { op: 'update-users'; target: 'sshd'; cause: string }
   | { op: 'issue-certs'; target: 'renewer'; hosts: string[]; cause: string };
 
@@ -85,7 +92,17 @@ function filesOps(service: Service, state: 'fresh' | 'stopped' | 'running', desi
     // Starting with its current files, so a stack stopped half-way through an earlier `up` comes back whole.
     ops.push({ op: 'start', target: service, cause: 'container is stopped' });
   } else if (changed && service === 'sshd') ops.push({ op: 'update-users', target: 'sshd', cause: `${cause}: sshd_config, accounts or keys` });
-  else if (changed) ops.push({ op: 'reload', target: 'haproxy', cause: `${cause}: haproxy.cfg, pages or crt-list` });
+  else if (changed) ops.push(haproxyOp(desired, observed, cause));
+}
+
+/**
+ * A running HAProxy whose files changed: a reload, unless every backend and certificate the new
+ * maps point at is already loaded (routes removed, allow lists edited): then the runtime API.
+ */
+function haproxyOp(desired: DesiredState, observed: ObservedStack, cause: string): Op {
+  const change = haproxyChange(desired.haproxyManifest, observed.haproxyManifest);
+  if (change.how === 'runtime') return { op: 'update-routes', target: 'haproxy', files: change.files, cause: change.why };
+  return { op: 'reload', target: 'haproxy', cause: `${cause}: ${change.how === 'reload' ? change.why : 'haproxy.cfg, pages or crt-list'}` };
 }
 
 /** The plan: builds, network and volumes, sshd, haproxy (with placeholders), pebble, issuance. */

@@ -39,6 +39,7 @@ interface ComposeService {
   stop_grace_period?: string;
   ports?: string[];
   sysctls?: Record<string, string>;
+  extra_hosts?: string[];
   volumes?: string[];
   networks?: string[] | Record<string, { aliases?: string[] } | null>;
 }
@@ -63,6 +64,16 @@ export function stableHash(value: unknown): string {
   return createHash('sha256')
     .update(JSON.stringify(canon(value)))
     .digest('hex');
+}
+
+/**
+ * What edge.yaml adds to the haproxy service beyond the compose file: the published port of each
+ * `tcp:` route (the same number inside the container, where its frontend binds) and the
+ * external networks HAProxy joins. Both are container settings: changing them recreates it.
+ */
+function edgeAdditions(model: EdgeModel): { ports: ContainerSpec['ports']; extraNetworks?: string[] } {
+  const networks = model.networks ?? [];
+  return { ports: (model.tcp ?? []).map((t) => ({ host: t.port, container: t.port })), ...(networks.length ? { extraNetworks: [...networks] } : {}) };
 }
 
 export function renderStack(composeText: string, model: EdgeModel, opts: StackOptions): DesiredStack {
@@ -104,7 +115,13 @@ export function renderStack(composeText: string, model: EdgeModel, opts: StackOp
       restart: svc.restart === 'unless-stopped' ? 'unless-stopped' : 'no',
       ...(svc.stop_grace_period ? { stopTimeout: parseInt(svc.stop_grace_period, 10) } : {}),
       ...(svc.sysctls ? { sysctls: Object.fromEntries(Object.entries(svc.sysctls).map(([k, v]) => [k, String(v)])) } : {}),
+      ...(svc.extra_hosts ? { extraHosts: svc.extra_hosts } : {}),
     };
+    if (service === 'haproxy') {
+      const extra = edgeAdditions(model);
+      spec.ports.push(...extra.ports);
+      if (extra.extraNetworks) spec.extraNetworks = extra.extraNetworks;
+    }
     const hash = stableHash(spec);
     spec.labels = {
       ...common,

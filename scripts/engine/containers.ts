@@ -46,12 +46,18 @@ export async function createContainer(spec: ContainerSpec): Promise<string> {
         NetworkMode: spec.network,
         RestartPolicy: { Name: spec.restart },
         ...(spec.sysctls ? { Sysctls: spec.sysctls } : {}),
+        ...(spec.extraHosts?.length ? { ExtraHosts: spec.extraHosts } : {}),
         ...(spec.capAdd ? { CapAdd: spec.capAdd } : {}),
         ...(spec.capDrop ? { CapDrop: spec.capDrop } : {}),
       },
       NetworkingConfig: { EndpointsConfig: { [spec.network]: { Aliases: spec.aliases } } },
     }),
   );
+  // The engine API of Docker 20.10 (1.41) takes one network at create; the others are joined
+  // before the first start, so the container starts with all of them.
+  for (const network of spec.extraNetworks ?? []) {
+    await engineCall(`connect network ${network} to`, spec.name, () => docker().getNetwork(network).connect({ Container: c.id }));
+  }
   return c.id;
 }
 

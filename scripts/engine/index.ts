@@ -8,6 +8,6 @@ export { containerAddress, createContainer, listContainers, removeContainer, sig
 export { exec } from './exec.js';
 export { putFiles, readDir } from './files.js';
 export { buildImage, imageExists } from './images.js';
-export { createNetwork, createVolume, listNetworks, listVolumes, removeNetwork, removeVolume } from './resources.js';
+export { createNetwork, createVolume, listNetworks, listVolumes, networkExists, removeNetwork, removeVolume } from './resources.js';
 export { runContainer } from './run.js';
 export type { ContainerSpec, FileToWrite, ObservedContainer } from './spec.js';

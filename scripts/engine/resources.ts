@@ -12,6 +12,17 @@ export async function listVolumes(labels: string[]): Promise<ObservedResource[]>
   return (res.Volumes ?? []).map((v) => ({ name: v.Name, labels: v.Labels ?? {} }));
 }
 
+/** Whether a network of that name (or id) exists, whoever made it. */
+export async function networkExists(name: string): Promise<boolean> {
+  try {
+    await docker().getNetwork(name).inspect();
+    return true;
+  } catch (err) {
+    if ((err as { statusCode?: number }).statusCode === 404) return false;
+    throw err;
+  }
+}
+
 export async function createNetwork(name: string, labels: Record<string, string>): Promise<void> {
   await engineCall('create network', name, () => docker().createNetwork({ Name: name, Driver: 'bridge', Labels: labels, CheckDuplicate: true }));
 }

@@ -16,6 +16,10 @@ export interface ContainerSpec {
   mounts: Array<{ volume: string; target: string; readOnly?: boolean }>;
   network: string;
   aliases: string[];
+  /** Existing networks joined after the first one (no aliases there). */
+  extraNetworks?: string[];
+  /** `/etc/hosts` entries, `name:address` (`host-gateway` is the Docker host). */
+  extraHosts?: string[];
   sysctls?: Record<string, string>;
   restart: 'unless-stopped' | 'no';
   /** Seconds between the stop signal and SIGKILL. */

@@ -5,7 +5,7 @@
 import { parseCertMeta } from '../../certs/cert-meta.js';
 import { parseShowSslCert, showSslCertCommand } from '../../haproxy/runtime-certs.js';
 import { certMetaPath, certPath } from '../../stacks/layout.js';
-import type { EdgeModel } from '../../stacks/model.js';
+import { type EdgeModel, terminatedRoutes } from '../../stacks/model.js';
 import * as engine from '../engine/index.js';
 import type { CertObservation } from '../report/certificates.js';
 import { masterCli } from './haproxy-control.js';
@@ -13,7 +13,7 @@ import { masterCli } from './haproxy-control.js';
 /** One observation per route host; a host whose files cannot be read gets an empty one. */
 export async function readCertificateFacts(container: string, model: EdgeModel): Promise<Record<string, CertObservation>> {
   const entries = await Promise.all(
-    model.routes.map(async (r): Promise<[string, CertObservation]> => {
+    terminatedRoutes(model).map(async (r): Promise<[string, CertObservation]> => {
       // As root: the metadata holds no secret, and this way status does not depend on the mode
       // the renewer gives it. A missing file (no renewal yet) is a non-zero exit, not an error.
       const cat = await engine.exec(container, ['cat', certMetaPath(r.host)], { user: 'root' });

@@ -56,5 +56,10 @@ export async function reloadHaproxy(container: string, files?: Record<string, st
     }
     throw new ExitError(`haproxy (${container}) reload failed; previous configuration restored:\n${answer.log.join('\n').trim()}`);
   }
-  if (paths.length) await engine.exec(container, cleanupArgv(paths), { user: 'root' });
+  if (paths.length) await cleanupHaproxyFiles(container, files ?? {});
+}
+
+/** Drops the `.prev` copies of a swap that is final, and files no longer rendered. */
+export async function cleanupHaproxyFiles(container: string, files: Record<string, string>): Promise<void> {
+  await engine.exec(container, cleanupArgv(Object.keys(files)), { user: 'root' });
 }

@@ -7,7 +7,7 @@ import type { CertMeta } from '../../certs/cert-meta.js';
 import { PLACEHOLDER_ISSUER } from '../../certs/placeholder-issuer.js';
 import type { SslCertInfo } from '../../haproxy/runtime-certs.js';
 import { certPath } from '../../stacks/layout.js';
-import type { EdgeModel } from '../../stacks/model.js';
+import { type EdgeModel, terminatedRoutes } from '../../stacks/model.js';
 
 /** What was found for one host: either, both or neither may be there. */
 export interface CertObservation {
@@ -44,7 +44,7 @@ const daysLeft = (notAfter: Date, now: Date) => Math.floor((notAfter.getTime() -
  * result and error only ever come from the metadata.
  */
 export function buildCertificates(model: EdgeModel, observed: Record<string, CertObservation> | undefined, now: Date): CertificateStatus[] {
-  return model.routes.map((r) => {
+  return terminatedRoutes(model).map((r) => {
     const { meta, served } = observed?.[r.host] ?? {};
     const last = meta ? { lastResult: meta.lastResult, lastAttempt: meta.lastAttempt, ...(meta.lastError ? { lastError: meta.lastError } : {}) } : {};
     const base = { host: r.host, file: certPath(r.host) };

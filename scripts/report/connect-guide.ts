@@ -4,7 +4,7 @@
  * user's instructions are). Pure: the server's host key is passed in.
  */
 import { knownHostsLine, renderConnectInstructions, serverHostFor } from '../../sshd/connect-instructions.js';
-import { tunnelSocketPaths } from '../../stacks/layout.js';
+import { tcpSocketPath, tunnelSocketPaths } from '../../stacks/layout.js';
 import type { EdgeModel } from '../../stacks/model.js';
 import { UsageError } from '../cli/errors.js';
 
@@ -24,7 +24,21 @@ export function renderUserInstructions(model: EdgeModel, user: string, opts: Gui
   }
   const serverHost = serverHostFor(model, user, opts.serverHost);
   const known = opts.hostKey ? knownHostsLine(serverHost, model.ports.ssh, opts.hostKey) : undefined;
-  return renderConnectInstructions(model, user, { serverHost, ...(known ? { knownHostsLine: known } : {}), ...(opts.identityFile ? { identityFile: opts.identityFile } : {}) });
+  const identity = opts.identityFile ?? '~/.ssh/id_ed25519';
+  const text = renderConnectInstructions(model, user, { serverHost, ...(known ? { knownHostsLine: known } : {}), identityFile: identity });
+  return `${text}${tcpInstructions(model, user, serverHost, identity)}`;
+}
+
+/** The `ssh -R` of each raw TCP route the user serves: edge port N -> their local service. */
+function tcpInstructions(model: EdgeModel, user: string, serverHost: string, identity: string): string {
+  const mine = (model.tcp ?? []).filter((t) => t.kind === 'tunnel' && t.user === user);
+  if (mine.length === 0) return '';
+  const port = model.ports.ssh === 22 ? '' : ` -p ${model.ports.ssh}`;
+  const lines = [`# Raw TCP routes: port N of ${serverHost} -> your local service (here assumed on the same port; change it)`];
+  for (const t of mine) {
+    lines.push(`ssh -N -R ${tcpSocketPath(user, t.port)}:localhost:${t.port}${port} -i ${identity} -o ExitOnForwardFailure=yes ${user}@${serverHost}`);
+  }
+  return `\n${lines.join('\n')}\n`;
 }
 
 /** The demo's next steps: a local web server, its tunnel, the URL to try. */
@@ -48,6 +62,7 @@ export function renderUpGuide(model: EdgeModel, opts: { demo?: { keyPath: string
   }
   const port = model.ports.https === 443 ? '' : `:${model.ports.https}`;
   const lines = model.routes.map((r) => `  https://${r.host}${port}/ -> ${r.kind === 'tunnel' ? `tunnel of ${r.user}` : r.upstream.url}`);
+  for (const t of model.tcp ?? []) lines.push(`  tcp port ${t.port} -> ${t.kind === 'tunnel' ? `tunnel of ${t.user} (${tcpSocketPath(t.user, t.port)})` : t.upstream.url}`);
   if (model.users.length) lines.push('', 'Connect instructions per user: npm run status -- --user <name>');
   return lines.join('\n');
 }

@@ -2,7 +2,7 @@
  * What `status` shows, built from the model and what HAProxy reports. Pure, so the text and JSON
  * forms are unit-tested without a stack.
  */
-import { backendName, slotServerName, UPSTREAM_SERVER } from '../../haproxy/names.js';
+import { routeBackendName, slotServerName, UPSTREAM_SERVER } from '../../haproxy/names.js';
 import type { ServerState } from '../../haproxy/runtime-api.js';
 import { tunnelSocketPaths } from '../../stacks/layout.js';
 import type { EdgeModel } from '../../stacks/model.js';
@@ -57,7 +57,7 @@ export function buildStatus(model: EdgeModel, facts: StackFacts, now: Date): Sta
   const { containers, servers } = facts;
   const find = (backend: string, server: string) => servers?.find((s) => s.backend === backend && s.server === server);
   const routes: RouteStatus[] = model.routes.map((r) => {
-    const be = backendName(r.host);
+    const be = routeBackendName(r);
     if (r.kind === 'upstream') {
       const s = find(be, UPSTREAM_SERVER);
       return { host: r.host, kind: 'upstream', target: r.upstream.url, health: s?.status ?? 'unknown' };

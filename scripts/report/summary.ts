@@ -12,7 +12,16 @@ export function renderSummary(model: EdgeModel, source: string): string {
   ];
   for (const r of model.routes) {
     const target = r.kind === 'tunnel' ? `tunnel ${r.user}${r.replicas > 1 ? ` x${r.replicas}` : ''}` : `upstream ${r.upstream.url}`;
-    lines.push(`  https://${r.host} -> ${target}`);
+    lines.push(`  https://${r.host} -> ${target}${r.tls && r.tls !== 'terminate' ? ` (${r.tls})` : ''}`);
   }
+  for (const t of model.tcp ?? []) lines.push(`  tcp :${t.port} -> ${t.kind === 'tunnel' ? `tunnel ${t.user}` : `upstream ${t.upstream.url}`}`);
+  if (model.networks?.length) lines.push(`networks: ${model.networks.join(', ')}`);
   return lines.join('\n');
+}
+
+/** What `up` warns about before it changes anything: choices that weaken the edge on purpose. */
+export function renderWarnings(model: EdgeModel): string[] {
+  return model.routes
+    .filter((r) => r.tls === 'reencrypt' && r.verify === false)
+    .map((r) => `${r.host}: the certificate of ${r.kind === 'upstream' ? r.upstream.url : `${r.user}'s tunnel`} is not verified (verify: false); anyone on the path to it can impersonate it`);
 }

@@ -34,6 +34,7 @@ function model(withBob: boolean): { model: EdgeModel; file: string } {
     ports,
     users: { alice: [alice.pub], ...(withBob ? { bob: [bob.pub] } : {}) },
     routes: [{ host: A, tunnel: 'alice', replicas: 2 }, ...(withBob ? [{ host: B, tunnel: 'bob' }] : [])],
+    extra: { offlinePage: 'instructions' },
   });
   return { model: loadConfig({ config: file }).model, file };
 }

@@ -5,13 +5,14 @@
  */
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { backendName, DEFAULT_CERT, tunnelPagePath, UNKNOWN_HOST_BACKEND, UNKNOWN_HOST_PAGE } from '../../haproxy/names.js';
+import { ACCESS_PAGES, backendName, caFilePath, DEFAULT_CERT, HOSTS_MAP, PRIVATE_BACKENDS, SNI_MAP, tunnelPagePath, UNKNOWN_HOST_BACKEND, UNKNOWN_HOST_PAGE } from '../../haproxy/names.js';
 import { renderHaproxyCfg, renderHaproxyFiles } from '../../haproxy/render-cfg.js';
 import { HAPROXY } from '../../stacks/layout.js';
 import type { EdgeModel } from '../../stacks/model.js';
-import { cases, demo, empty, full, wildcard } from './fixtures/haproxy/models.js';
+import { apps, cases, demo, dmz, empty, full, wildcard } from './fixtures/haproxy/models.js';
 
 const names = Object.keys(cases) as Array<keyof typeof cases>;
+const lines = (text: string | undefined) => (text ?? '').split('\n').filter((l) => l !== '');
 
 describe('renderHaproxyCfg golden files', () => {
   it('has a model case for every golden file on disk, and a golden file for every case', () => {
@@ -27,9 +28,12 @@ describe('renderHaproxyCfg golden files', () => {
 });
 
 describe('renderHaproxyFiles', () => {
-  it('renders the cfg, crt-list, 404 page and one page per tunnel route, keyed by container path', () => {
-    expect(Object.keys(renderHaproxyFiles(full))).toEqual([HAPROXY.crtList, HAPROXY.cfg, UNKNOWN_HOST_PAGE, tunnelPagePath('alice.example.com'), tunnelPagePath('bob.example.com')]);
-    expect(Object.keys(renderHaproxyFiles(empty))).toEqual([HAPROXY.crtList, HAPROXY.cfg, UNKNOWN_HOST_PAGE]);
+  it('renders the cfg, crt-list, maps, pages and CA files, keyed by container path', () => {
+    const fixed = [HAPROXY.cfg, HAPROXY.crtList, HOSTS_MAP, SNI_MAP, PRIVATE_BACKENDS, UNKNOWN_HOST_PAGE, ...Object.values(ACCESS_PAGES)];
+    expect(Object.keys(renderHaproxyFiles(empty)).sort()).toEqual([...fixed].sort());
+    expect(Object.keys(renderHaproxyFiles(full)).sort()).toEqual([...fixed, tunnelPagePath('alice.example.com'), tunnelPagePath('bob.example.com')].sort());
+    expect(renderHaproxyFiles(apps)[caFilePath('admin.example.com', 'clients')]).toContain('BEGIN CERTIFICATE');
+    expect(renderHaproxyFiles(dmz)[caFilePath('pve.example.com', 'upstream')]).toContain('BEGIN CERTIFICATE');
   });
 
   it('puts the default certificate first in the crt-list, so unknown SNI and zero routes still work', () => {
@@ -37,21 +41,58 @@ describe('renderHaproxyFiles', () => {
     expect(renderHaproxyFiles(demo)[HAPROXY.crtList]).toBe(`${DEFAULT_CERT}\n/certs/demo.localhost.pem demo.localhost\n`);
   });
 
-  it('tells the tunnel owner the exact command, with the public ssh port', () => {
+  it('lists no certificate for passthrough hosts, and asks mTLS routes for a client certificate', () => {
+    const dmzList = renderHaproxyFiles(dmz)[HAPROXY.crtList]!;
+    expect(dmzList).not.toMatch(/vault|alice|k8s/);
+    expect(lines(renderHaproxyFiles(apps)[HAPROXY.crtList])).toContain(`/certs/admin.example.com.pem [verify optional ca-file ${caFilePath('admin.example.com', 'clients')}] admin.example.com`);
+  });
+
+  it('routes by map: terminated hosts in hosts.map, passthrough ones in sni.map, private backends listed', () => {
+    const files = renderHaproxyFiles(dmz);
+    expect(lines(files[SNI_MAP])).toEqual(['*.k8s.example.com pt__wildcard.k8s.example.com', 'alice.example.com pt_alice.example.com', 'vault.example.com pt_vault.example.com']);
+    expect(lines(files[HOSTS_MAP])).toEqual([
+      'cloud.example.com be_cloud.example.com',
+      'home.example.com be_home.example.com',
+      'nas.example.com be_nas.example.com',
+      'pve.example.com be_pve.example.com',
+    ]);
+    expect(lines(renderHaproxyFiles(apps)[PRIVATE_BACKENDS])).toEqual(['be_admin.example.com', 'be_grpc-dev.example.com']);
+  });
+
+  it('lets an exact host win over a wildcard of the other kind, across the two maps', () => {
+    const up = (host: string, tls: 'passthrough' | undefined) => ({
+      kind: 'upstream' as const,
+      host,
+      ...(tls ? { tls } : {}),
+      upstream: { scheme: 'https' as const, hostname: 'x', port: 443, url: 'https://x' },
+    });
+    const mixed: EdgeModel = {
+      ...empty,
+      routes: [up('*.k8s.example.com', 'passthrough'), up('api.k8s.example.com', undefined), up('*.example.com', undefined), up('vault.example.com', 'passthrough')],
+    };
+    const files = renderHaproxyFiles(mixed);
+    expect(lines(files[SNI_MAP])).toEqual(['*.k8s.example.com pt__wildcard.k8s.example.com', 'api.k8s.example.com tls_terminate', 'vault.example.com pt_vault.example.com']);
+    expect(lines(files[HOSTS_MAP])).toEqual(['*.example.com be__wildcard.example.com', 'api.k8s.example.com be_api.k8s.example.com', 'vault.example.com unknown_host']);
+  });
+
+  it('tells the tunnel owner the exact command only with offlinePage: instructions', () => {
     const page = renderHaproxyFiles(demo)[tunnelPagePath('demo.localhost')]!;
     expect(page).toContain('ssh -N -R /run/tunnels/demo/demo.localhost.sock:localhost:8080 -p 2222 demo@demo.localhost');
     expect(page).toContain('demo.localhost is offline');
+    const plain = renderHaproxyFiles(full)[tunnelPagePath('alice.example.com')]!;
+    expect(plain).toContain('alice.example.com is offline');
+    expect(plain).not.toMatch(/alice@|ssh|-p 22|tunnels\//);
   });
 
-  it('lists the extra socket slots of a replicated tunnel', () => {
-    const page = renderHaproxyFiles(full)[tunnelPagePath('alice.example.com')]!;
+  it('lists the extra socket slots of a replicated tunnel on the instructions page', () => {
+    const page = renderHaproxyFiles({ ...full, offlinePage: 'instructions' })[tunnelPagePath('alice.example.com')]!;
     expect(page).toContain('/run/tunnels/alice/alice.example.com.2.sock\n/run/tunnels/alice/alice.example.com.3.sock');
   });
 });
 
 /** A copy of the model with every list reversed, as a caller that did not sort would pass it. */
 function shuffled(model: EdgeModel): EdgeModel {
-  return { ...model, users: [...model.users].reverse(), routes: [...model.routes].reverse() };
+  return { ...model, users: [...model.users].reverse(), routes: [...model.routes].reverse(), ...(model.tcp ? { tcp: [...model.tcp].reverse() } : {}) };
 }
 
 describe('determinism', () => {
@@ -66,20 +107,19 @@ describe('routing safety', () => {
   it('sends unknown hosts to the 404 backend, never to a tunnel', () => {
     for (const model of Object.values(cases)) {
       const cfg = renderHaproxyCfg(model);
-      expect(cfg.match(/^\s*default_backend (\S+)$/gm)).toEqual([`    default_backend ${UNKNOWN_HOST_BACKEND}`]);
-      const fallback = cfg.split('\n\n').find((s) => s.startsWith(`backend ${UNKNOWN_HOST_BACKEND}\n`))!;
+      const https = cfg.split('\n\n').find((s) => s.startsWith('frontend https'))!;
+      expect(https.match(/^\s*default_backend (\S+)$/gm)).toEqual([`    default_backend ${UNKNOWN_HOST_BACKEND}`]);
+      expect(https).toContain('use_backend %[var(txn.backend)] if { var(txn.backend) -m found }');
+      const fallback = cfg.split('\n\n').find((s) => s.startsWith(`backend ${UNKNOWN_HOST_BACKEND} `))!;
       expect(fallback).not.toMatch(/\bserver\b/);
       expect(fallback).toContain('http-request return status 404');
     }
   });
 
-  it('routes each host only by an exact match on its own name', () => {
+  it('has one map entry per terminated host, naming its own backend, and no rule per host', () => {
     const cfg = renderHaproxyCfg(full);
-    const rules = cfg.match(/^\s*use_backend .*$/gm)!.filter((l) => l.includes('be_'));
-    expect(rules).toHaveLength(full.routes.length);
-    for (const route of full.routes) {
-      expect(rules).toContain(`    use_backend ${backendName(route.host)} if { var(txn.host) -m str ${route.host} }`);
-    }
+    expect(cfg).not.toMatch(/-m str \S+\.example\.com/);
+    expect(lines(renderHaproxyFiles(full)[HOSTS_MAP])).toEqual(full.routes.map((r) => `${r.host} ${backendName(r.host)}`));
   });
 
   it('gives every tunnel slot a fast health check and the route its 503 page', () => {
@@ -87,6 +127,18 @@ describe('routing safety', () => {
     expect(cfg.match(/server slot\d unix@\/run\/tunnels\/alice\/\S+ check /g)).toHaveLength(3);
     expect(cfg).toContain(`if { nbsrv(be_bob.example.com) lt 1 }`);
     expect(cfg).toContain(`file ${tunnelPagePath('bob.example.com')} if`);
+  });
+
+  it('verifies every https upstream unless the route says verify: false', () => {
+    const cfg = renderHaproxyCfg(dmz);
+    expect(cfg).toContain('server upstream cloud.example.net:443 ssl verify required ca-file @system-ca sni str(cloud.example.net) resolvers');
+    expect(cfg).toContain(`server upstream pve:8006 ssl verify required ca-file ${caFilePath('pve.example.com', 'upstream')} sni str(pve) check-sni pve`);
+    expect(cfg).toContain('server upstream nas.lan:5001 ssl verify none sni str(nas.lan)');
+    expect(renderHaproxyCfg(full)).toContain('server upstream 192.168.1.1:443 ssl verify required ca-file @system-ca\n');
+  });
+
+  it('sends the Docker host through its extra_hosts name, never through Docker DNS', () => {
+    expect(renderHaproxyCfg(dmz)).toContain('server upstream host.docker.internal:8123 init-addr last,libc,none\n');
   });
 });
 
@@ -100,23 +152,21 @@ describe('backendName', () => {
 });
 
 describe('wildcard hosts', () => {
-  const rules = renderHaproxyCfg(wildcard)
-    .match(/^\s*use_backend be_.*$/gm)!
-    .map((l) => l.trim());
+  /** The hosts map lookup as the frontend does it: the host, then its first label as `*`. */
+  const route = (host: string) => {
+    const map = new Map(lines(renderHaproxyFiles(wildcard)[HOSTS_MAP]).map((l) => l.split(' ') as [string, string]));
+    return map.get(host) ?? map.get(host.replace(/^[^.]*/, '*')) ?? 'unknown_host';
+  };
 
-  it('tries every exact host first, then wildcards from the longest domain down', () => {
-    expect(rules.map((r) => r.split(' ')[1])).toEqual(['be_app.example.com', 'be_example.com', 'be__wildcard.dev.example.com', 'be__wildcard.example.com']);
+  it('looks the host up exactly, then with its first label replaced by *', () => {
+    const https = renderHaproxyCfg(wildcard)
+      .split('\n\n')
+      .find((s) => s.startsWith('frontend https'))!;
+    expect(https).toContain(`http-request set-var(txn.backend) var(txn.host),map(${HOSTS_MAP})\n`);
+    expect(https).toContain(`http-request set-var(txn.backend) var(txn.host),regsub(^[^.]*,*),map(${HOSTS_MAP}) unless { var(txn.backend) -m found }`);
   });
 
-  it('matches exactly one label under the domain, as the certificate does', () => {
-    // The first rule whose condition holds, evaluated like HAProxy would on var(txn.host).
-    const route = (host: string) => {
-      for (const rule of rules) {
-        const [, backend, how, arg] = /^use_backend (\S+) if \{ var\(txn\.host\) -m (str|reg) (\S+) \}$/.exec(rule)!;
-        if (how === 'str' ? host === arg : new RegExp(arg!).test(host)) return backend;
-      }
-      return 'unknown_host';
-    };
+  it('matches exactly one label under the domain, as the certificate does; exact hosts win', () => {
     expect(route('app.example.com')).toBe('be_app.example.com');
     expect(route('example.com')).toBe('be_example.com');
     expect(route('www.example.com')).toBe('be__wildcard.example.com');

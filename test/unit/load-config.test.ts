@@ -49,3 +49,31 @@ describe('loadConfig and acme.dnsHook', () => {
     expect(load(abs)).toBe(abs);
   });
 });
+
+describe('loadConfig and the CA files routes name', () => {
+  const CA = '-----BEGIN CERTIFICATE-----\nMIIBlzCCAT2gAwIBAgIULNTTJQsvIp31gpuu\n-----END CERTIFICATE-----\n';
+  /** Writes site/edge.yaml with one route naming `file` as its clientCA; the model's PEM, or the error. */
+  function loadCa(file: string): string {
+    writeFileSync(join(root, 'site', 'edge.yaml'), `acme: {ca: pebble}\nroutes:\n  - host: admin.example.com\n    upstream: http://app:80\n    clientCA: ${file}\n`);
+    try {
+      const route = loadConfig({ config: 'site/edge.yaml', cwd: root }).model.routes[0]!;
+      return `${route.clientCA?.file}\n${route.clientCA?.pem}`;
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      return (err as Error).message;
+    }
+  }
+
+  it("reads the certificates relative to edge.yaml's directory", () => {
+    writeFileSync(join(root, 'site', 'clients.pem'), `# the office CA\n${CA}`);
+    expect(loadCa('./clients.pem')).toBe(`${join(root, 'site', 'clients.pem')}\n${CA}`);
+  });
+
+  it('reports a missing file, a file without certificates and one with a private key, located', () => {
+    expect(loadCa('./nope.pem')).toContain(`site/edge.yaml:5:15 routes[0].clientCA: "./nope.pem" does not exist (resolved to ${join(root, 'site', 'nope.pem')})`);
+    writeFileSync(join(root, 'site', 'empty.pem'), 'hello\n');
+    expect(loadCa('./empty.pem')).toContain('routes[0].clientCA: "./empty.pem" holds no PEM certificate');
+    writeFileSync(join(root, 'site', 'key.pem'), `${CA}-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----\n`);
+    expect(loadCa('./key.pem')).toContain('routes[0].clientCA: "./key.pem" contains a private key');
+  });
+});

@@ -19,6 +19,7 @@ function desiredOf(model: EdgeModel, opts: { acme?: boolean; imgs?: StackImages 
     stack: stackOf(model, imgs),
     filesHash: files.hash,
     certHosts: files.certHosts,
+    haproxyManifest: files.haproxyManifest,
     images: { ...imgs, ...(opts.acme ? { renewer: 'tunnelgate/renewer:ddd' } : {}) },
     acme: Boolean(opts.acme),
   };
@@ -134,6 +135,16 @@ describe('plan: converging again', () => {
     expect(renderPlan(plan(desired, obs))).toBe('start             haproxy (container is stopped)');
     delete obs.filesHash.haproxy;
     expect(renderPlan(plan(desired, obs))).toBe(['write-files       haproxy (config files unknown)', 'start             haproxy (container is stopped)'].join('\n'));
+  });
+
+  it('removes a route through the runtime API when HAProxy already has everything the new maps name', () => {
+    const both = desiredOf(full);
+    const fewer = desiredOf({ ...full, routes: full.routes.filter((r) => r.host !== 'wiki.example.com') });
+    const obs = { ...converged(both), certs: { pem: ['_default', ...both.certHosts], issued: both.certHosts }, haproxyManifest: both.haproxyManifest };
+    expect(renderPlan(plan(fewer, obs))).toBe('update-routes     haproxy [hosts.map] (removed: be_wiki.example.com; hosts.map changed (no new backend, certificate or listener))');
+    expect(renderPlan(plan(both, { ...obs, haproxyManifest: fewer.haproxyManifest, filesHash: { ...obs.filesHash, haproxy: fewer.filesHash.haproxy } }))).toBe(
+      'reload            haproxy (config files changed: new or changed: be_wiki.example.com)',
+    );
   });
 
   it('writes placeholders for every host when the certs volume could not be read', () => {

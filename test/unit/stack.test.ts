@@ -51,6 +51,21 @@ describe('renderStack', () => {
   });
 });
 
+describe('renderStack: what edge.yaml adds to haproxy', () => {
+  it('resolves `host` to the Docker host, publishes tcp route ports and joins external networks', () => {
+    const edge = renderStack(compose, { ...demo, tcp: [{ kind: 'tunnel', port: 5432, user: 'demo' }], networks: ['myapp_default'] }, opts);
+    expect(edge.containers.haproxy.extraHosts).toEqual(['host.docker.internal:host-gateway']);
+    expect(edge.containers.haproxy.ports).toEqual([
+      { host: 8080, container: 80 },
+      { host: 8443, container: 443 },
+      { host: 5432, container: 5432 },
+    ]);
+    expect(edge.containers.haproxy.extraNetworks).toEqual(['myapp_default']);
+    expect(edge.containers.haproxy.hash).not.toBe(renderStack(compose, demo, opts).containers.haproxy.hash);
+    expect(edge.containers.sshd.extraNetworks).toBeUndefined();
+  });
+});
+
 describe('interpolate and stableHash', () => {
   it('does Compose-style ${VAR:-default}', () => {
     expect(interpolate('${A}-${B:-x}-${C:-}', { A: '1' })).toBe('1-x-');

@@ -16,7 +16,7 @@ const BAD: Array<[string, string, string]> = [
   ['duplicate key', 'project: a\nproject: b\n', 'edge.yaml:2:1 YAML syntax: Map keys must be unique'],
   ['top level is a list', '- a\n- b\n', 'edge.yaml:1:1 expected a mapping, got a list'],
   ['unknown top-level key, close', 'projcet: x\n', 'edge.yaml:1:1 projcet: unknown key "projcet" (hint: did you mean "project"?)'],
-  ['unknown top-level key, far', 'frobnicate: 1\n', 'unknown key "frobnicate" (hint: allowed: project, ports, acme, users, routes)'],
+  ['unknown top-level key, far', 'frobnicate: 1\n', 'unknown key "frobnicate" (hint: allowed: project, ports, acme, users, routes, tcp, networks, hsts, offlinePage)'],
   ['unknown nested key', 'ports:\n  htps: 8443\n', 'edge.yaml:2:3 ports.htps: unknown key "htps" (hint: did you mean "https"?)'],
   ['unknown route key', `${users}routes:\n  - host: a.example.com\n    tunel: alice\n`, 'edge.yaml:6:5 routes[0].tunel: unknown key "tunel" (hint: did you mean "tunnel"?)'],
   ['port is a string', 'ports:\n  http: eighty\n', 'edge.yaml:2:9 ports.http: expected a whole number, got string "eighty"'],
@@ -39,10 +39,10 @@ const BAD: Array<[string, string, string]> = [
   ['host with underscore', 'routes:\n  - {host: my_app.example.com, upstream: "http://10.0.0.1"}\n', 'host "my_app.example.com" is not a valid DNS name (hint: label "my_app"'],
   ['host uppercase', 'routes:\n  - {host: A.example.com, upstream: "http://10.0.0.1"}\n', 'must be lowercase'],
   ['host label too long', `routes:\n  - {host: ${'a'.repeat(64)}.com, upstream: "http://10.0.0.1"}\n`, 'is not a valid DNS name'],
-  ['upstream not a URL', 'routes:\n  - {host: a.example.com, upstream: "10.0.0.1:3000"}\n', 'routes[0].upstream: "10.0.0.1:3000" is not a URL (hint: e.g. http://192.168.1.20:3000)'],
+  ['upstream not a URL', 'routes:\n  - {host: a.example.com, upstream: "10.0.0.1:3000"}\n', 'routes[0].upstream: "10.0.0.1:3000" is not a URL (hint: e.g. http://grafana:3000)'],
   ['upstream ftp', 'routes:\n  - {host: a.example.com, upstream: "ftp://10.0.0.1"}\n', 'upstream scheme "ftp" is not supported'],
   ['upstream with path', 'routes:\n  - {host: a.example.com, upstream: "http://10.0.0.1/app"}\n', 'has a path or query'],
-  ['upstream garbage', 'routes:\n  - {host: a.example.com, upstream: "http://"}\n', 'is not a URL'],
+  ['upstream garbage', 'routes:\n  - {host: a.example.com, upstream: "http://"}\n', '"http://" has no host'],
   ['replicas zero', `${users}routes:\n  - {host: a.example.com, tunnel: alice, replicas: 0}\n`, 'routes[0].replicas: 0 is outside 1–16'],
   ['replicas 17', `${users}routes:\n  - {host: a.example.com, tunnel: alice, replicas: 17}\n`, 'routes[0].replicas: 17 is outside 1–16'],
   ['replicas on upstream', 'routes:\n  - {host: a.example.com, upstream: "http://10.0.0.1", replicas: 2}\n', 'replicas only applies to tunnel routes'],
@@ -155,7 +155,7 @@ describe('validateConfig', () => {
     // Sorted by host so renderers are deterministic.
     expect(model!.routes).toEqual([
       { kind: 'tunnel', host: 'a.example.com', user: 'alice', replicas: 2 },
-      { kind: 'upstream', host: 'z.example.com', upstream: { scheme: 'https', hostname: '10.0.0.5', port: 443, url: 'https://10.0.0.5' } },
+      { kind: 'upstream', host: 'z.example.com', tls: 'reencrypt', upstream: { scheme: 'https', hostname: '10.0.0.5', port: 443, url: 'https://10.0.0.5' } },
     ]);
   });
 

@@ -1,0 +1,86 @@
+/**
+ * Which HAProxy changes a running HAProxy takes without a reload (`haproxyChange`), decided from
+ * the manifests of rendered files, and the plan op it becomes; plus the runtime API commands
+ * that apply it.
+ */
+import { describe, expect, it } from 'vitest';
+import { haproxyChange } from '../../haproxy/manifest.js';
+import { allowListPath, HOSTS_MAP, PRIVATE_BACKENDS } from '../../haproxy/names.js';
+import { renderHaproxy } from '../../haproxy/render-cfg.js';
+import { addAclAndCommitCommand, addMapPayloadArgv, commitCommand, parsePrepared, prepareCommand, runtimeAnswerError } from '../../haproxy/runtime-maps.js';
+import type { EdgeModel, RouteModel } from '../../stacks/model.js';
+import { apps, dmz, full } from './fixtures/haproxy/models.js';
+
+const manifest = (model: EdgeModel) => renderHaproxy(model).manifest;
+const without = (model: EdgeModel, host: string): EdgeModel => ({ ...model, routes: model.routes.filter((r) => r.host !== host) });
+const changed = (model: EdgeModel, host: string, change: Partial<RouteModel>): EdgeModel => ({
+  ...model,
+  routes: model.routes.map((r) => (r.host === host ? ({ ...r, ...change } as RouteModel) : r)),
+});
+
+describe('haproxyChange', () => {
+  it('needs nothing when nothing changed, and a reload when nothing is recorded', () => {
+    expect(haproxyChange(manifest(full), manifest(full))).toEqual({ how: 'none' });
+    expect(haproxyChange(manifest(full), undefined)).toMatchObject({ how: 'reload', why: 'no record of what HAProxy runs' });
+  });
+
+  it('removes a route at run time: only the hosts map is replaced', () => {
+    expect(haproxyChange(manifest(without(full, 'wiki.example.com')), manifest(full))).toEqual({
+      how: 'runtime',
+      files: [HOSTS_MAP],
+      why: 'removed: be_wiki.example.com; hosts.map changed (no new backend, certificate or listener)',
+    });
+  });
+
+  it('edits an allow list at run time', () => {
+    const edited = changed(apps, 'admin.example.com', { allow: ['198.51.100.0/24'] });
+    expect(haproxyChange(manifest(edited), manifest(apps))).toMatchObject({ how: 'runtime', files: [allowListPath('admin.example.com')] });
+  });
+
+  it('removes a private route at run time while another private route keeps the 421 rule', () => {
+    expect(haproxyChange(manifest(without(apps, 'grpc-dev.example.com')), manifest(apps))).toMatchObject({ how: 'runtime', files: [HOSTS_MAP, PRIVATE_BACKENDS] });
+  });
+
+  it('reloads for a new route, a changed target or option, a new listener, and the first private route', () => {
+    expect(haproxyChange(manifest(full), manifest(without(full, 'wiki.example.com')))).toMatchObject({ how: 'reload', why: 'new or changed: be_wiki.example.com' });
+    expect(haproxyChange(manifest(changed(full, 'bob.example.com', { replicas: 2 })), manifest(full))).toMatchObject({ how: 'reload', why: 'new or changed: be_bob.example.com' });
+    expect(haproxyChange(manifest(changed(full, 'wiki.example.com', { headers: [{ name: 'X-A', value: 'b' }] })), manifest(full))).toMatchObject({ how: 'reload' });
+    expect(haproxyChange(manifest({ ...full, tcp: [{ kind: 'tunnel', port: 5432, user: 'alice' }] }), manifest(full))).toMatchObject({
+      how: 'reload',
+      why: 'listeners, frontends or global settings changed',
+    });
+    expect(haproxyChange(manifest(changed(full, 'wiki.example.com', { allow: ['10.0.0.0/8'] })), manifest(full))).toMatchObject({ how: 'reload' });
+  });
+
+  it('reloads when a client CA file changes (the crt-list line is the same, its CA is not)', () => {
+    const other = changed(apps, 'admin.example.com', { clientCA: { file: '/x', pem: 'other' } });
+    expect(haproxyChange(manifest(other), manifest(apps))).toMatchObject({ how: 'reload', why: 'certificate list changed' });
+  });
+
+  it('reloads when a passthrough route is added (its backend is new), and removes one at run time', () => {
+    expect(haproxyChange(manifest(dmz), manifest(without(dmz, 'vault.example.com')))).toMatchObject({ how: 'reload' });
+    expect(haproxyChange(manifest(without(dmz, 'vault.example.com')), manifest(dmz))).toMatchObject({ how: 'runtime' });
+  });
+});
+
+describe('runtime map and ACL commands', () => {
+  it('prepares a version, fills a map in one payload and commits it', () => {
+    expect(prepareCommand('map', HOSTS_MAP)).toBe(`@1 prepare map ${HOSTS_MAP}`);
+    expect(parsePrepared('New version created: 7\n\n')).toBe(7);
+    expect(() => parsePrepared('Unknown map identifier. Please use #<id> or <file>.\n')).toThrow(/unexpected answer to prepare/);
+    const argv = addMapPayloadArgv(HOSTS_MAP, 7, ['a.example.com be_a.example.com']);
+    expect(argv.slice(-4)).toEqual(['add-map', '7', HOSTS_MAP, 'a.example.com be_a.example.com']);
+    expect(argv[4]).toContain(`printf '@1 add map @%s %s <<\\n' "$1" "$2"`);
+    expect(commitCommand('map', HOSTS_MAP, 7)).toBe(`@1 commit map @7 ${HOSTS_MAP}`);
+  });
+
+  it('adds ACL entries one command each, then commits, on one line', () => {
+    expect(addAclAndCommitCommand('/l.lst', 2, ['10.0.0.0/8', '2001:db8::/32'])).toBe('@1 add acl @2 /l.lst 10.0.0.0/8; @1 add acl @2 /l.lst 2001:db8::/32; @1 commit acl @2 /l.lst');
+    expect(() => addAclAndCommitCommand('/l.lst', 2, ['a; show proc'])).toThrow(/not usable/);
+  });
+
+  it('reads an empty answer as success and anything else as the error', () => {
+    expect(runtimeAnswerError('\n\n')).toBeUndefined();
+    expect(runtimeAnswerError('Unknown ACL identifier.\n')).toBe('Unknown ACL identifier.');
+  });
+});
