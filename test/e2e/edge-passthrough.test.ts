@@ -155,7 +155,7 @@ describe('raw TCP routes', () => {
   });
 
   it("echoes through a published port to a user's tunnel socket tcp-<port>.sock, whose ssh -R status prints", async () => {
-    const status = await $({ quiet: true, nothrow: true })`npx tsx scripts/status.ts --config ${lab.file('edge', spec)} --user alice`;
+    const status = await $({ quiet: true, nothrow: true })`node bin/tunnelgate.mjs status --config ${lab.file('edge', spec)} --user alice`;
     expect(status.stdout).toContain(`ssh -N -R /run/tunnels/alice/tcp-${tcpPorts.tunnel}.sock:localhost:${tcpPorts.tunnel}`);
     procs.push(tunnel(lab.ports.ssh, 'alice', alice.path, `/run/tunnels/alice/tcp-${tcpPorts.tunnel}.sock`, tunnelEcho));
     expect(
@@ -189,7 +189,7 @@ describe('upstreams where the services are', () => {
 
   it('up refuses a network that does not exist, with a located error and exit 2', async () => {
     const file = lab.file('missing-net', { users: {}, routes: [], extra: { networks: [`${lab.project}-nope`] } });
-    const res = await $({ quiet: true, nothrow: true })`npx tsx scripts/up.ts --config ${file} --dry-run`;
+    const res = await $({ quiet: true, nothrow: true })`node bin/tunnelgate.mjs up --config ${file} --dry-run`;
     expect(res.exitCode).toBe(2);
     expect(res.stderr).toMatch(new RegExp(`${file.split('/').pop()}:\\d+:\\d+ networks\\[0\\]: network "${lab.project}-nope" does not exist`));
   });

@@ -52,7 +52,7 @@ beforeAll(async () => {
   clientCa = await selfSigned('clients-ca', ['tunnelgate test clients CA']);
   client = await issuedBy(clientCa, 'client1', 'client1');
   rogue = await issuedBy(await selfSigned('rogue-ca', ['someone else']), 'rogue', 'client1');
-  hash = (await $({ quiet: true, input: 's3cret\n' })`npx tsx scripts/hash-password.ts`).stdout.trim();
+  hash = (await $({ quiet: true, input: 's3cret\n' })`node bin/tunnelgate.mjs hash-password`).stdout.trim();
   expect(hash).toMatch(/^\$6\$/);
   await lab.service('echo', nets.up, ['http:8080']);
   await up(subnet.a);
