@@ -8,6 +8,7 @@ import { converge, planConvergence } from './deploy/converge.js';
 import { renderPlan } from './deploy/plan-text.js';
 import { readHostKey } from './live/server-host-key.js';
 import { renderUpGuide } from './report/connect-guide.js';
+import { keyExpiryWarnings } from './report/key-expiry.js';
 import { renderSummary } from './report/summary.js';
 
 const HELP = `usage: npm run up -- [options]
@@ -35,6 +36,7 @@ await runScript(async (argv) => {
   const acme = !flags['no-acme'];
   const { model, source, demo } = loadConfig(flags);
   console.log(`${renderSummary(model, source)}\n`);
+  for (const w of keyExpiryWarnings(model, new Date())) console.error(w);
   if (flags['dry-run']) {
     console.log(`plan:\n${renderPlan((await planConvergence(model, { acme })).ops)}`);
     return 0;

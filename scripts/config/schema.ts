@@ -4,9 +4,11 @@
  * drift. Rules that span several keys (references, duplicates, key parsing) live in validate-*.ts.
  */
 import { ACME_SCHEMA } from './schema-acme.js';
+import { LIMITS_SCHEMA } from './schema-limits.js';
 import { ROUTES_SCHEMA } from './schema-routes.js';
+import { SHARES_SCHEMA } from './schema-shares.js';
 import { type Field, type ObjectField, portField } from './schema-types.js';
-import { USERS_SCHEMA } from './schema-users.js';
+import { SSH_CA_SCHEMA, USERS_SCHEMA } from './schema-users.js';
 
 export { CA_NAMES } from './schema-acme.js';
 
@@ -30,8 +32,11 @@ export const EDGE_SCHEMA: ObjectField = {
       },
     },
     acme: ACME_SCHEMA,
+    sshCA: SSH_CA_SCHEMA,
     users: USERS_SCHEMA,
     routes: ROUTES_SCHEMA,
+    shares: SHARES_SCHEMA,
+    limits: LIMITS_SCHEMA,
   },
 };
 

@@ -9,8 +9,10 @@ import { type ConfigPath, int, obj, Problems, str } from './problems.js';
 import { EDGE_SCHEMA } from './schema.js';
 import { walkSchema } from './schema-walk.js';
 import { validateAcme } from './validate-acme.js';
+import { validateLimits } from './validate-limits.js';
 import { validateRoutes } from './validate-routes.js';
-import { validateUsers } from './validate-users.js';
+import { validateShares } from './validate-shares.js';
+import { validateSshCa, validateUsers } from './validate-users.js';
 
 export interface ValidationResult {
   model?: EdgeModel;
@@ -51,20 +53,23 @@ export function validateConfig(text: string, file: string): ValidationResult {
   const raw = obj(doc.toJS());
   const ports = validatePorts(raw.ports, out);
   const acme = validateAcme(raw.acme, out);
-  const users = validateUsers(raw.users, out);
-  const routes = validateRoutes(
-    raw.routes,
-    users.map((u) => u.name),
-    acme.challenge,
-    out,
-  );
+  const sshCA = validateSshCa(raw.sshCA, out);
+  // A listed CA that is unusable still means "certificates intended": no extra "no keys" problems.
+  const users = validateUsers(raw.users, Array.isArray(raw.sshCA) && raw.sshCA.length > 0, out);
+  const names = users.map((u) => u.name);
+  const routes = validateRoutes(raw.routes, names, acme.challenge, out);
+  const shares = validateShares(raw.shares, names, out);
+  const limits = validateLimits(raw.limits, out);
   if (out.list.length > 0) return { problems: out.list, problemAt };
   const model: EdgeModel = {
     project: str(raw.project) ?? 'tunnelgate',
     ports,
     acme,
+    sshCA,
     users: users.sort((a, b) => a.name.localeCompare(b.name)),
     routes: routes.sort((a, b) => a.host.localeCompare(b.host)),
+    shares,
+    limits,
   };
   return { model, problems: [], problemAt };
 }

@@ -3,10 +3,11 @@
  * to decide on a reload or a user update instead of a container change. Pure.
  */
 import { renderHaproxyFiles } from '../../haproxy/render-cfg.js';
-import { renderSshdFiles } from '../../sshd/render.js';
-import { DEFAULT_CERT_NAME, MOUNTS } from '../../stacks/layout.js';
+import { type LoginFile, renderLoginFiles, renderSshdFiles } from '../../sshd/render.js';
+import { certName, DEFAULT_CERT_NAME, MOUNTS } from '../../stacks/layout.js';
 import type { EdgeModel } from '../../stacks/model.js';
 import type { Service } from '../../stacks/services.js';
+import type { ObservedCerts } from './plan.js';
 import { stableHash } from './stack.js';
 
 export interface ServiceFiles {
@@ -19,9 +20,32 @@ export interface ServiceFiles {
 /** The folder (in the config volume) where `up` records the hash of the files each service was last given. */
 export const APPLIED_DIR = `${MOUNTS.config}/.applied`;
 
-/** Where `up` records the hash of the files a service was last given. */
-export function filesHashPath(service: Service): string {
+/** The name under APPLIED_DIR of the login summaries' hash (they are written apart from sshd's files). */
+export const LOGIN_HASH_NAME = 'sshd-login';
+
+/** Where `up` records the hash of the files a service was last given (or of the login summaries). */
+export function filesHashPath(service: Service | typeof LOGIN_HASH_NAME): string {
   return `${APPLIED_DIR}/${service}.sha256`;
+}
+
+/** The login summaries sshd gets and their hash (over content and owner). */
+export interface LoginFiles {
+  files: LoginFile[];
+  hash: string;
+}
+
+/**
+ * The login summaries for a model, with the certificate dates `certs` records (a host whose
+ * certificate was not issued yet shows as a placeholder). Pure.
+ */
+export function renderLoginState(model: EdgeModel, certs: ObservedCerts | undefined): LoginFiles {
+  const dates: Record<string, Date> = {};
+  for (const r of model.routes) {
+    const notAfter = certs?.notAfter[certName(r.host)];
+    if (notAfter && !Number.isNaN(Date.parse(notAfter))) dates[r.host] = new Date(notAfter);
+  }
+  const files = renderLoginFiles(model, dates);
+  return { files, hash: stableHash(Object.fromEntries(files.map((f) => [f.path, `${f.uid}\n${f.content}`]))) };
 }
 
 /** Every service's files, their hashes and the certificates HAProxy will load. */

@@ -7,10 +7,10 @@ import { randomBytes } from 'node:crypto';
 import { parseCertMeta } from '../../certs/cert-meta.js';
 import { LABEL } from '../../stacks/labels.js';
 import { MOUNTS } from '../../stacks/layout.js';
-import { type AnyService, OPTIONAL_SERVICES, SERVICES, type Service } from '../../stacks/services.js';
+import { type AnyService, OPTIONAL_SERVICES, SERVICES } from '../../stacks/services.js';
 import * as engine from '../engine/index.js';
 import { extraLabels } from './desired.js';
-import { APPLIED_DIR } from './files.js';
+import { APPLIED_DIR, LOGIN_HASH_NAME } from './files.js';
 import type { ObservedCerts, ObservedStack } from './plan.js';
 import type { DesiredStack } from './stack.js';
 
@@ -23,25 +23,23 @@ export interface Observed extends ObservedStack {
 
 const isService = (s: string): s is AnyService => (SERVICES as readonly string[]).includes(s) || (OPTIONAL_SERVICES as readonly string[]).includes(s);
 
-/** The hashes `up` recorded in a container's config volume (a fresh volume has none). */
-async function appliedHashes(container: string): Promise<Partial<Record<Service, string>>> {
+/** The hashes `up` recorded in a container's config volume, by file name without `.sha256` (a fresh volume has none). */
+async function appliedHashes(container: string): Promise<Record<string, string>> {
   const listing = await engine.readDir(container, APPLIED_DIR, () => true).catch(() => undefined);
-  const out: Partial<Record<Service, string>> = {};
-  for (const [file, text] of Object.entries(listing?.contents ?? {})) {
-    const service = file.replace(/\.sha256$/, '');
-    if ((SERVICES as readonly string[]).includes(service)) out[service as Service] = text.trim();
-  }
-  return out;
+  return Object.fromEntries(Object.entries(listing?.contents ?? {}).map(([file, text]) => [file.replace(/\.sha256$/, ''), text.trim()]));
 }
 
-/** PEMs in the certs folder and which of them the renewer issued (metadata with a serial). */
-async function certsIn(container: string): Promise<ObservedCerts> {
+/** PEMs in the certs folder, which of them the renewer issued (metadata with a serial), and until when. */
+export async function certsIn(container: string): Promise<ObservedCerts> {
   const listing = await engine.readDir(container, MOUNTS.certs, (name) => name.endsWith('.json'));
   const pem = listing.names.filter((n) => n.endsWith('.pem')).map((n) => n.slice(0, -'.pem'.length));
-  const issued = Object.entries(listing.contents)
-    .filter(([, text]) => parseCertMeta(text)?.serial)
-    .map(([n]) => n.slice(0, -'.json'.length));
-  return { pem, issued: issued.filter((n) => pem.includes(n)) };
+  const notAfter: Record<string, string> = {};
+  for (const [file, text] of Object.entries(listing.contents)) {
+    const meta = parseCertMeta(text);
+    const name = file.slice(0, -'.json'.length);
+    if (meta?.serial && meta.notAfter && pem.includes(name)) notAfter[name] = meta.notAfter;
+  }
+  return { pem, issued: Object.keys(notAfter), notAfter };
 }
 
 /**
@@ -102,14 +100,15 @@ export async function observe(desired: DesiredStack, imageTags: string[]): Promi
   }
   for (const service of SERVICES) {
     const c = out.raw[service];
-    const hash = c ? (await appliedHashes(c.name))[service] : undefined;
-    if (hash) out.filesHash[service] = hash;
+    const hashes = c ? await appliedHashes(c.name) : {};
+    if (hashes[service]) out.filesHash[service] = hashes[service];
+    if (service === 'sshd' && hashes[LOGIN_HASH_NAME]) out.loginHash = hashes[LOGIN_HASH_NAME];
   }
   const certsVolume = desired.volumes.find((v) => v.key === 'certs')?.name;
   if (out.raw.haproxy) out.certs = await certsIn(out.raw.haproxy.name);
   else if (certsVolume && out.volumes.includes(certsVolume)) {
     const certs = await certsInVolume(desired.project, certsVolume, out.images);
     if (certs) out.certs = certs;
-  } else out.certs = { pem: [], issued: [] };
+  } else out.certs = { pem: [], issued: [], notAfter: {} };
   return out;
 }

@@ -14,6 +14,8 @@ export interface ObservedCerts {
   pem: string[];
   /** Names whose PEM the renewer issued (its metadata has a serial); the rest are placeholders. */
   issued: string[];
+  /** notAfter (ISO) of each issued certificate, by name. */
+  notAfter: Record<string, string>;
 }
 
 export interface ObservedStack {
@@ -22,6 +24,8 @@ export interface ObservedStack {
   containers: Partial<Record<AnyService, { name: string; running: boolean; hash?: string }>>;
   /** Hash of the config files each container was last given (absent: unknown). */
   filesHash: Partial<Record<Service, string>>;
+  /** Hash of the login summaries sshd was last given (absent: none yet). */
+  loginHash?: string;
   /** The certs volume (absent: it exists but could not be read). */
   certs?: ObservedCerts;
   /** Image tags present on the engine. */
@@ -32,6 +36,10 @@ export interface DesiredState {
   stack: DesiredStack;
   /** Hash of each service's rendered config files. */
   filesHash: Record<Service, string>;
+  /** Hash of the login summaries (they carry certificate dates, so they are rendered after observing). */
+  loginHash: string;
+  /** Hosts of tunnel routes: their certificate dates appear in the login summaries. */
+  tunnelHosts: string[];
   /** Every host HAProxy loads a certificate for, the default certificate's name first. */
   certHosts: string[];
   /** Image tags the stack runs on, and the renewer's when issuance is on. */
@@ -49,6 +57,7 @@ export type Op =
   | { op: 'placeholder-certs'; target: 'haproxy'; hosts: string[]; cause: string }
   | { op: 'reload'; target: 'haproxy'; cause: string }
   | { op: 'update-users'; target: 'sshd'; cause: string }
+  | { op: 'update-login'; target: 'sshd'; cause: string }
   | { op: 'issue-certs'; target: 'renewer'; hosts: string[]; cause: string };
 
 /**
@@ -105,6 +114,10 @@ export function plan(desired: DesiredState, observed: ObservedStack): Op[] {
   for (const v of desired.stack.volumes) if (!observed.volumes.includes(v.name)) ops.push({ op: 'create-volume', target: v.name, cause: 'missing' });
 
   filesOps('sshd', containerOps('sshd', desired, observed, ops), desired, observed, ops);
+  if (desired.loginHash !== observed.loginHash) {
+    const cause = observed.loginHash ? 'login summaries changed (routes, shares, keys or certificate dates)' : 'no login summaries yet';
+    ops.push({ op: 'update-login', target: 'sshd', cause });
+  }
 
   // HAProxy refuses to start (or reload) with a crt-list naming a missing file: placeholders first.
   const placeholders = () => {
@@ -126,5 +139,6 @@ export function plan(desired: DesiredState, observed: ObservedStack): Op[] {
   } else if (havePebble && desired.stack.orphans.includes('pebble')) ops.push({ op: 'remove', target: 'pebble', cause: 'acme.ca is no longer pebble' });
 
   if (toIssue.length) ops.push({ op: 'issue-certs', target: 'renewer', hosts: toIssue, cause: 'hosts without an issued certificate (placeholder in service)' });
+  if (toIssue.some((h) => desired.tunnelHosts.includes(h))) ops.push({ op: 'update-login', target: 'sshd', cause: 'certificate dates after this issuance' });
   return ops;
 }

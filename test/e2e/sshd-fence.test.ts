@@ -35,8 +35,11 @@ function model(users: readonly User[]): EdgeModel {
     project: 'fence',
     ports: { http: 80, https: 443, ssh: 2222 },
     acme: { ca: 'pebble', directoryUrl: 'https://pebble:14000/dir', renewBeforeDays: 30, challenge: 'http-01' },
-    users: users.map((u) => ({ name: u, keys: [readFileSync(join(dir, `${u}.pub`), 'utf8').trim()] })),
+    sshCA: [],
+    users: users.map((u) => ({ name: u, keys: [{ line: readFileSync(join(dir, `${u}.pub`), 'utf8').trim() }] })),
     routes: users.map((u) => ({ kind: 'tunnel' as const, host: `${u}.localhost`, user: u, replicas: 1 })),
+    shares: [],
+    limits: { tunnelsPerUser: 32, maxStartups: { start: 20, rate: 30, full: 100 }, perSourceMaxStartups: 10, perSourcePenalties: true },
   };
 }
 

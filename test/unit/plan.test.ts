@@ -18,6 +18,8 @@ function desiredOf(model: EdgeModel, opts: { acme?: boolean; imgs?: StackImages 
   return {
     stack: stackOf(model, imgs),
     filesHash: files.hash,
+    loginHash: `login-of-${model.project}`,
+    tunnelHosts: model.routes.filter((r) => r.kind === 'tunnel').map((r) => r.host),
     certHosts: files.certHosts,
     images: { ...imgs, ...(opts.acme ? { renewer: 'tunnelgate/renewer:ddd' } : {}) },
     acme: Boolean(opts.acme),
@@ -25,7 +27,7 @@ function desiredOf(model: EdgeModel, opts: { acme?: boolean; imgs?: StackImages 
 }
 
 const desired = desiredOf(demo);
-const empty: ObservedStack = { networks: [], volumes: [], containers: {}, filesHash: {}, certs: { pem: [], issued: [] }, images: [] };
+const empty: ObservedStack = { networks: [], volumes: [], containers: {}, filesHash: {}, certs: { pem: [], issued: [], notAfter: {} }, images: [] };
 
 /** The observed state of a stack that matches `desired` exactly, its certificate issued. */
 const converged = (d: DesiredState = desired): ObservedStack => ({
@@ -36,7 +38,8 @@ const converged = (d: DesiredState = desired): ObservedStack => ({
     sshd: { name: d.stack.containers.sshd.name, running: true, hash: d.stack.containers.sshd.hash },
   },
   filesHash: { ...d.filesHash },
-  certs: { pem: ['_default', 'demo.localhost'], issued: ['demo.localhost'] },
+  loginHash: d.loginHash,
+  certs: { pem: ['_default', 'demo.localhost'], issued: ['demo.localhost'], notAfter: { 'demo.localhost': '2027-01-01T00:00:00.000Z' } },
   images: Object.values(d.images),
 });
 
@@ -54,6 +57,7 @@ describe('plan: the whole story of a first up', () => {
         'create-volume     demo_config (missing)',
         'create            sshd (no container)',
         'start             sshd (new container)',
+        'update-login      sshd (no login summaries yet)',
         'create            haproxy (no container)',
         'placeholder-certs haproxy [_default, demo.localhost] (no certificate yet)',
         'start             haproxy (new container)',
@@ -72,14 +76,16 @@ describe('plan: the whole story of a first up', () => {
       ...d.stack.volumes.map((v) => `create-volume ${v.name}`),
       'create sshd',
       'start sshd',
+      'update-login sshd',
       'create haproxy',
       'placeholder-certs haproxy',
       'start haproxy',
       'create pebble',
       'start pebble',
       'issue-certs renewer',
+      'update-login sshd',
     ]);
-    expect(ops.at(-1)).toMatchObject({ hosts: ['demo.localhost'] });
+    expect(ops.at(-2)).toMatchObject({ hosts: ['demo.localhost'] });
   });
 });
 
@@ -107,14 +113,21 @@ describe('plan: converging again', () => {
     const obs = { ...converged(), images: [...converged().images, 'tunnelgate/renewer:ddd'] };
     const issue = plan(d, obs).find((o) => o.op === 'issue-certs');
     expect(issue).toMatchObject({ hosts: ['alice.example.com', 'bob.example.com', 'nas.example.com', 'router.example.com', 'wiki.example.com'] });
-    const again = plan(d, { ...obs, certs: { pem: ['_default', ...d.certHosts], issued: d.certHosts } });
+    const again = plan(d, { ...obs, certs: { pem: ['_default', ...d.certHosts], issued: d.certHosts, notAfter: {} } });
     expect(again.find((o) => o.op === 'issue-certs')).toBeUndefined();
   });
 
   it('issues for a host still on its placeholder (a failed first issuance is retried by the next up)', () => {
     const d = desiredOf(demo, { acme: true });
-    const obs = { ...converged(d), certs: { pem: ['_default', 'demo.localhost'], issued: [] } };
-    expect(renderPlan(plan(d, obs))).toBe('issue-certs       renewer [demo.localhost] (hosts without an issued certificate (placeholder in service))');
+    const obs = { ...converged(d), certs: { pem: ['_default', 'demo.localhost'], issued: [], notAfter: {} } };
+    // The login summary shows the certificate's days left: rewritten once it was issued.
+    expect(renderPlan(plan(d, obs))).toBe(
+      ['issue-certs       renewer [demo.localhost] (hosts without an issued certificate (placeholder in service))', 'update-login      sshd (certificate dates after this issuance)'].join('\n'),
+    );
+  });
+
+  it('rewrites the login summaries when they changed (routes, shares, keys or certificate dates)', () => {
+    expect(renderPlan(plan(desired, { ...converged(), loginHash: 'older' }))).toBe('update-login      sshd (login summaries changed (routes, shares, keys or certificate dates))');
   });
 
   it('updates users in the running sshd when its files changed', () => {
