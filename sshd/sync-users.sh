@@ -28,6 +28,25 @@ gid_max=19999
 
 log() { echo "sync-users: $*" >&2; }
 
+# A directory owned by `owner:group`, mode 2710, changed only if it is not already. Done in an
+# order that needs no FOWNER, FSETID or DAC_OVERRIDE capability (only CHOWN): root owns the
+# directory while it sets the mode, and chown keeps the setgid bit of a directory.
+own_dir() {
+  dir=$1 want=$2
+  if [ -L "$dir" ] || { [ -e "$dir" ] && [ ! -d "$dir" ]; }; then rm -f "$dir"; fi
+  [ -d "$dir" ] || mkdir "$dir"
+  [ "$(stat -c '%U:%G %a' "$dir")" = "$want 2710" ] && return 0
+  chown root:root "$dir"
+  chmod 2710 "$dir"
+  chown "$want" "$dir"
+}
+
+# Removes a directory a user owns (root, as "other", may not delete what is inside it).
+remove_dir() {
+  chown root:root "$1" 2>/dev/null || true
+  rm -rf "$1"
+}
+
 install -d -o root -g root -m 0755 "$state"
 # One run at a time: the entrypoint and a `docker exec` from the host may overlap.
 exec 9>"$state/sync-users.lock"
@@ -93,7 +112,7 @@ remove_user() {
   done
   # A login that raced the removal (its key is already gone from the config volume).
   pkill -KILL -u "$uid" || true
-  rm -rf "${root:?}/$name"
+  remove_dir "${root:?}/$name"
   log "removed $name (uid $uid)"
 }
 
@@ -109,7 +128,7 @@ install -d -o root -g root -m 0711 "$root"
 for entry in "$root"/* "$root"/.[!.]*; do
   [ -e "$entry" ] || [ -L "$entry" ] || continue
   # Leftovers of users removed while no container ran (the volume outlives accounts).
-  [ -n "$(wanted_uid "${entry##*/}")" ] || { rm -rf "$entry"; log "removed stale $entry"; }
+  [ -n "$(wanted_uid "${entry##*/}")" ] || { remove_dir "$entry"; log "removed stale $entry"; }
 done
 
 # 3. Share groups: drop those no longer wanted (or with another gid), add the missing ones.
@@ -157,12 +176,8 @@ while read -r name uid; do
     log "$name may use shares: ${groups:-none}"
   fi
   # Only the user may create sockets here (owner rwx); HAProxy, via group tunnels, may only
-  # traverse (x) to connect; setgid so each socket gets group tunnels. chown before chmod:
-  # chown clears the setgid bit.
-  dir="$root/$name"
-  [ -d "$dir" ] && [ ! -L "$dir" ] || { rm -rf "$dir"; mkdir "$dir"; }
-  chown "$name:tunnels" "$dir"
-  chmod 2710 "$dir"
+  # traverse (x) to connect; setgid so each socket gets group tunnels.
+  own_dir "$root/$name" "$name:tunnels"
 done <<EOF
 $wanted
 EOF
@@ -174,20 +189,16 @@ install -d -o root -g root -m 0711 "$shares"
 for entry in "$shares"/* "$shares"/.[!.]*; do
   [ -e "$entry" ] || [ -L "$entry" ] || continue
   printf '%s\n' "$wanted_shares" | awk -v n="${entry##*/}" '$1 == n { found = 1 } END { exit !found }' && continue
-  rm -rf "$entry"
+  remove_dir "$entry"
   log "removed share ${entry##*/}"
 done
 printf '%s\n' "$wanted_shares" | while read -r share _gid owner _rest; do
   [ -n "$share" ] && getent passwd "$owner" > /dev/null || continue
   dir="$shares/$share"
-  if [ -d "$dir" ] && [ ! -L "$dir" ] && [ "$(stat -c %U:%G "$dir")" = "$owner:tgs-$share" ]; then
-    [ "$(stat -c %a "$dir")" = 2710 ] || chmod 2710 "$dir"
-    continue
-  fi
-  rm -rf "$dir"
-  mkdir "$dir"
-  chown "$owner:tgs-$share" "$dir"
-  chmod 2710 "$dir"
+  [ -d "$dir" ] && [ "$(stat -c %U:%G "$dir")" = "$owner:tgs-$share" ] && [ "$(stat -c %a "$dir")" = 2710 ] && continue
+  # Another owner before: start empty, or the old owner's socket would stay reachable.
+  [ ! -d "$dir" ] || [ "$(stat -c %U "$dir")" = "$owner" ] || remove_dir "$dir"
+  own_dir "$dir" "$owner:tgs-$share"
   log "share $share: bound by $owner"
 done
 

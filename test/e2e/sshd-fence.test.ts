@@ -18,6 +18,7 @@ import { renderSshdFiles } from '../../sshd/render.js';
 import { SSHD } from '../../stacks/layout.js';
 import type { EdgeModel } from '../../stacks/model.js';
 import { waitFor } from '../../testkit/wait.js';
+import { listening } from './support-sshd.js';
 
 const run = $({ quiet: true, nothrow: true });
 const USERS = ['alice', 'bob', 'carol'] as const;
@@ -195,7 +196,7 @@ describe('sshd fence (real OpenSSH client)', () => {
     let err = '';
     proc.stderr!.on('data', (d) => (err += d));
     // Wait until the client listens locally, then use the forward: the server must refuse the channel.
-    await waitFor(() => canConnect(local), Boolean, 10_000);
+    await waitFor(() => listening(local), Boolean, 10_000);
     const data = await new Promise<string>((resolve) => {
       const sock = connect(local, '127.0.0.1', () => sock.write('GET / HTTP/1.0\r\n\r\n'));
       let buf = '';
@@ -279,14 +280,3 @@ describe('sshd fence (real OpenSSH client)', () => {
     expect([second.exitCode, second.stderr]).toEqual([0, '']);
   });
 });
-
-async function canConnect(p: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(p, '127.0.0.1');
-    s.on('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.on('error', () => resolve(false));
-  });
-}
