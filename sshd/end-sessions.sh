@@ -9,7 +9,14 @@
 # Which key a connection used comes from session-record (a PAM session hook). A connection is
 # ended by SIGTERM to its monitor process (`sshd-session: <user> [priv]`), which takes the
 # user's process with it. Silent when it ends nothing; one line per connection it ends.
+#
+# `end-sessions.sh --expired` (run every minute by the entrypoint: OpenSSH checks expiry only at
+# login) ends only connections whose key's expiry-time or certificate has passed. It never acts
+# on a key it cannot find, so a file the host is writing at that moment cannot end anything.
 set -eu
+
+expired_only=
+[ "${1:-}" != --expired ] || expired_only=1
 
 config=/config/sshd                         # SSHD paths in stacks/layout.ts
 records=/run/tunnelgate/sessions
@@ -21,7 +28,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 log() { echo "end-sessions: $*" >&2; }
 
-# The fingerprints of a user's keys that still log in: in the file, not past expiry-time.
+# The fingerprints of a user's keys, "<fp> valid" or "<fp> expired" (past expiry-time).
 key_fingerprints() {
   [ -f "$tmp/$1.keys" ] && { cat "$tmp/$1.keys"; return; }
   file="$config/authorized_keys/$1"
@@ -29,8 +36,9 @@ key_fingerprints() {
   if [ -f "$file" ]; then
     grep -v '^#' "$file" | while IFS= read -r line; do
       expiry=$(printf '%s\n' "$line" | sed -n 's/^[^ ]*expiry-time="\([0-9]*\)Z".*/\1/p')
-      [ -n "$expiry" ] && [ "$expiry" -le "$now" ] && continue
-      printf '%s\n' "$line" | ssh-keygen -lf - 2>/dev/null | cut -d' ' -f2
+      state=valid
+      [ -z "$expiry" ] || [ "$expiry" -gt "$now" ] || state=expired
+      printf '%s %s\n' "$(printf '%s\n' "$line" | ssh-keygen -lf - 2>/dev/null | cut -d' ' -f2)" "$state"
     done > "$tmp/$1.keys"
   fi
   cat "$tmp/$1.keys"
@@ -60,10 +68,16 @@ for rec in "$records"/*; do
     continue
   fi
   reason=
-  if ! id "$user" > /dev/null 2>&1; then
+  if [ -n "$expired_only" ]; then
+    if [ "$kind" = key ]; then
+      key_fingerprints "$user" | grep -qxF "$fp expired" && reason="key $fp expired"
+    elif [ "$expiry" != - ] && [ "$expiry" -le "$now" ]; then
+      reason="certificate expired"
+    fi
+  elif ! id "$user" > /dev/null 2>&1; then
     reason="user removed"
   elif [ "$kind" = key ]; then
-    key_fingerprints "$user" | grep -qxF "$fp" || reason="key $fp removed or expired"
+    key_fingerprints "$user" | grep -qxF "$fp valid" || reason="key $fp removed or expired"
   elif ! printf '%s\n' "$cas" | grep -qxF "$ca"; then
     reason="certificate authority $ca no longer trusted"
   elif [ "$expiry" != - ] && [ "$expiry" -le "$now" ]; then
@@ -71,6 +85,8 @@ for rec in "$records"/*; do
   fi
   [ -z "$reason" ] || { end "$pid" "$user" "$reason"; rm -f "$rec"; }
 done
+
+[ -z "$expired_only" ] || exit 0
 
 # 2. Share groups a connection's user process still carries but the user no longer has.
 for pid in $(pgrep -x sshd-session || true); do

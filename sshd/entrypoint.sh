@@ -37,6 +37,14 @@ if [ "${#gateway}" -eq 8 ]; then
   exempt=$(printf '%d.%d.%d.%d' "0x$1" "0x$2" "0x$3" "0x$4")
 fi
 
+# OpenSSH checks a key's expiry-time and a certificate's validity only at login: once a minute
+# (EXPIRY_CHECK_SECONDS, for tests), end the connections that outlived theirs. The loop stays a
+# child of sshd (which reaps and ignores children it does not know) and dies with the container.
+every=${EXPIRY_CHECK_SECONDS:-60}
+(
+  while sleep "$every"; do "$lib/end-sessions.sh" --expired || true; done
+) &
+
 # Absolute path: sshd re-executes itself and refuses a relative argv[0]. A command-line option
 # comes before the file's (sshd keeps the first value), and survives the re-exec on SIGHUP.
 exec /usr/sbin/sshd -D -e -f "$config" ${exempt:+-o "PerSourcePenaltyExemptList=$exempt"}
