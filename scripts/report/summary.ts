@@ -14,5 +14,8 @@ export function renderSummary(model: EdgeModel, source: string): string {
     const target = r.kind === 'tunnel' ? `tunnel ${r.user}${r.replicas > 1 ? ` x${r.replicas}` : ''}` : `upstream ${r.upstream.url}`;
     lines.push(`  https://${r.host} -> ${target}`);
   }
+  // Only when used, so a config without them reads as before.
+  if (model.sshCA.length) lines.push(`sshCA:   ${model.sshCA.length} certificate authorit${model.sshCA.length === 1 ? 'y' : 'ies'}`);
+  for (const s of model.shares) lines.push(`share:   ${s.name} (${s.owner} -> ${s.with.join(', ')})`);
   return lines.join('\n');
 }

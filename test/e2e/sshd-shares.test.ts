@@ -92,7 +92,7 @@ describe('private shares (real OpenSSH client)', () => {
     expect(await sshdLogSince(stack.sshd, since)).toContain(`Received request to connect to path ${TUNNEL}, but the request was denied.`);
   });
 
-  it("refuses bob's TCP forwards: -L port:host:port, -W and -D", async () => {
+  it("refuses bob's TCP forwards: -L port:host:port, -W, -D, and -R port (share users may -L, never listen)", async () => {
     const tcp = await throughLocalForward('bob', '127.0.0.1:22');
     expect(tcp.data).toBe('');
     await printed(tcp.proc, 'administratively prohibited');
@@ -107,6 +107,9 @@ describe('private shares (real OpenSSH client)', () => {
     expect(curl.stdout).toBe('');
     expect(curl.exitCode).not.toBe(0);
     expect(await sshdLogSince(stack.sshd, since)).toMatch(/to connect to host 127\.0\.0\.1 port 22, but the request was denied/);
+    const listen = await sshOnce(stack.ports.ssh, 'bob', bob.path, ['-N', '-o', 'ExitOnForwardFailure=yes', '-R', `9000:127.0.0.1:${service.port}`]);
+    expect(listen.exitCode).toBe(255);
+    expect(listen.stderr).toContain('remote port forwarding failed for listen port 9000');
   });
 
   it("refuses a socket in the share's directory to anyone but the owner", async () => {
