@@ -92,7 +92,7 @@ async function build(ops: Array<Extract<Op, { op: 'build' }>>, ctx: ApplyContext
   await Promise.all(
     ops.map(async (o) => {
       const started = Date.now();
-      await buildImageFrom(imageContext(o.target), (line) => {
+      await buildImageFrom(await imageContext(o.target), (line) => {
         if (/^Step \d+\/\d+/.test(line)) ctx.log(`  ${o.target}: ${line}`);
       });
       ctx.log(`  built ${o.tag} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
@@ -133,7 +133,7 @@ async function applyOne(o: Exclude<Op, { op: 'build' }>, ctx: ApplyContext, resu
     case 'update-login':
       return writeLoginSummaries(ctx.model, specOf(ctx, 'sshd').name, specOf(ctx, 'haproxy').name);
     case 'issue-certs': {
-      const setup = renewalSetup(ctx.stack, imageContext('renewer').tag, Boolean(ctx.stack.containers.pebble));
+      const setup = renewalSetup(ctx.stack, (await imageContext('renewer')).tag, Boolean(ctx.stack.containers.pebble));
       result.issued = await runRenewal(ctx.model, setup, { force: false, hosts: o.hosts, log: ctx.log });
       return;
     }

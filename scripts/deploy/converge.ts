@@ -28,11 +28,11 @@ export interface Planned {
 }
 
 /** The desired state for a model: stack, files and the images it needs (the login summaries' hash is set after observing). */
-function desiredState(model: EdgeModel, opts: ConvergeOptions): { state: Omit<DesiredState, 'loginHash'>; files: ServiceFiles } {
+async function desiredState(model: EdgeModel, opts: ConvergeOptions): Promise<{ state: Omit<DesiredState, 'loginHash'>; files: ServiceFiles }> {
   const acme = Boolean(opts.acme);
   const withPebble = acme && model.acme.ca === 'pebble';
   const names: ImageName[] = ['haproxy', 'sshd', ...(withPebble ? (['pebble'] as const) : []), ...(acme ? (['renewer'] as const) : [])];
-  const images = Object.fromEntries(names.map((n) => [n, imageContext(n).tag])) as DesiredState['images'];
+  const images = Object.fromEntries(await Promise.all(names.map(async (n) => [n, (await imageContext(n)).tag]))) as DesiredState['images'];
   const stack = desiredStack(model, { haproxy: images.haproxy ?? '', sshd: images.sshd ?? '', ...(images.pebble ? { pebble: images.pebble } : {}) });
   const files = renderServiceFiles(model);
   const tunnelHosts = model.routes.filter((r) => r.kind === 'tunnel').map((r) => r.host);
@@ -42,7 +42,7 @@ function desiredState(model: EdgeModel, opts: ConvergeOptions): { state: Omit<De
 /** Computes the plan without changing anything (image tags come from content hashes). */
 export async function planConvergence(model: EdgeModel, opts: ConvergeOptions = {}): Promise<Planned> {
   await engine.ping();
-  const { state, files } = desiredState(model, opts);
+  const { state, files } = await desiredState(model, opts);
   const observed = await observe(state.stack, Object.values(state.images));
   // Login summaries show certificate dates: they are known once the certs volume was read.
   const login: LoginFiles = renderLoginState(model, observed.certs);

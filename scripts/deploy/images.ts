@@ -4,7 +4,7 @@
  * (they read the repo); building is the engine's.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { LABEL } from '../../stacks/labels.js';
@@ -58,20 +58,49 @@ function listFiles(dir: string): string[] {
 const shortHash = (h: ReturnType<typeof createHash>) => h.digest('hex').slice(0, 12);
 const cache = new Map<ImageName, ImageContext>();
 
+/** Where the last renewer context is recorded, with the sources it was built from and their mtimes. */
+const RENEWER_RECORD = join(tmpdir(), 'tunnelgate-renewer-latest.json');
+
+interface RenewerRecord {
+  context: ImageContext;
+  /** Repo-relative input → mtime (ms) when bundled. */
+  inputs: Record<string, number>;
+}
+
+const mtimeOf = (rel: string) => (existsSync(join(REPO_ROOT, rel)) ? statSync(join(REPO_ROOT, rel)).mtimeMs : -1);
+
+/** The last context, if none of its sources changed since (a few hundred stat calls, no bundling). */
+function unchangedRenewer(): ImageContext | undefined {
+  if (!existsSync(RENEWER_RECORD)) return undefined;
+  try {
+    const record = JSON.parse(readFileSync(RENEWER_RECORD, 'utf8')) as RenewerRecord;
+    const fresh = Object.entries(record.inputs).every(([rel, mtime]) => mtimeOf(rel) === mtime);
+    return fresh && existsSync(join(record.context.dir, 'renewer.cjs')) ? record.context : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The renewer's build context: certs/Dockerfile and the bundled program, written to a temp
  * folder named after their hash. Hashing the bundle (not the sources) covers every input that
- * ends up in the image: our TypeScript, the locked acme-client, esbuild's own output.
+ * ends up in the image: our TypeScript, the locked acme-client, esbuild's own output. Bundling
+ * costs about a third of a second, so the result is reused while no input has changed.
  */
-function renewerContext(): ImageContext {
+async function renewerContext(): Promise<ImageContext> {
+  const known = unchangedRenewer();
+  if (known) return known;
   const dockerfile = readFileSync(join(REPO_ROOT, 'certs', 'Dockerfile'));
-  const bundle = bundleRenewer(REPO_ROOT);
-  const hash = shortHash(createHash('sha256').update(dockerfile).update('\0').update(bundle));
+  const bundle = await bundleRenewer(REPO_ROOT);
+  const hash = shortHash(createHash('sha256').update(dockerfile).update('\0').update(bundle.code));
   const dir = join(tmpdir(), `tunnelgate-renewer-${hash}`);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'Dockerfile'), dockerfile);
-  writeFileSync(join(dir, 'renewer.cjs'), bundle);
-  return { name: 'renewer', dir, files: ['Dockerfile', 'renewer.cjs'], dockerfile: 'Dockerfile', tag: `tunnelgate/renewer:${hash}` };
+  writeFileSync(join(dir, 'renewer.cjs'), bundle.code);
+  const context: ImageContext = { name: 'renewer', dir, files: ['Dockerfile', 'renewer.cjs'], dockerfile: 'Dockerfile', tag: `tunnelgate/renewer:${hash}` };
+  const inputs = Object.fromEntries(['certs/Dockerfile', 'package-lock.json', ...bundle.inputs].map((rel) => [rel, mtimeOf(rel)]));
+  writeFileSync(RENEWER_RECORD, JSON.stringify({ context, inputs } satisfies RenewerRecord));
+  return context;
 }
 
 function sourceContext(name: Exclude<ImageName, 'renewer'>): ImageContext {
@@ -89,10 +118,10 @@ function sourceContext(name: Exclude<ImageName, 'renewer'>): ImageContext {
 }
 
 /** The context and tag of one image (computed once per process). */
-export function imageContext(name: ImageName): ImageContext {
+export async function imageContext(name: ImageName): Promise<ImageContext> {
   let ctx = cache.get(name);
   if (!ctx) {
-    ctx = name === 'renewer' ? renewerContext() : sourceContext(name);
+    ctx = name === 'renewer' ? await renewerContext() : sourceContext(name);
     cache.set(name, ctx);
   }
   return ctx;
@@ -105,7 +134,7 @@ export async function buildImageFrom(ctx: ImageContext, onProgress?: (line: stri
 
 /** Builds the image when its tag is missing (for commands outside `up`'s plan: renew, the tests). */
 export async function ensureImage(name: ImageName, onProgress?: (line: string) => void): Promise<{ tag: string; built: boolean }> {
-  const ctx = imageContext(name);
+  const ctx = await imageContext(name);
   if (await engine.imageExists(ctx.tag)) return { tag: ctx.tag, built: false };
   await buildImageFrom(ctx, onProgress);
   return { tag: ctx.tag, built: true };

@@ -4,24 +4,32 @@
  * is built without npm (containers here may not reach the npm registry; Debian's mirror is
  * enough for the rest).
  */
-
 import { join } from 'node:path';
-import { buildSync } from 'esbuild';
 
-/** Bundles the renewer; returns the JavaScript text (deterministic for the same sources). */
-export function bundleRenewer(repoRoot: string): string {
-  const res = buildSync({
+export interface RenewerBundle {
+  /** The JavaScript text (deterministic for the same sources). */
+  code: string;
+  /** Every file that went into it, relative to the repo. */
+  inputs: string[];
+}
+
+/** Bundles the renewer. esbuild is loaded only here, only when a bundle is needed. */
+export async function bundleRenewer(repoRoot: string): Promise<RenewerBundle> {
+  const esbuild = await import('esbuild');
+  const res = await esbuild.build({
     entryPoints: [join(repoRoot, 'certs', 'renewer', 'main.ts')],
+    absWorkingDir: repoRoot,
     bundle: true,
     platform: 'node',
     target: 'node20',
     // CommonJS: acme-client and axios `require()` Node built-ins, which an ESM bundle cannot.
     format: 'cjs',
     write: false,
+    metafile: true,
     legalComments: 'none',
     logLevel: 'silent',
   });
-  const bundle = res.outputFiles[0]?.text;
-  if (bundle === undefined) throw new Error('esbuild produced no output for the renewer');
-  return bundle;
+  const code = res.outputFiles[0]?.text;
+  if (code === undefined) throw new Error('esbuild produced no output for the renewer');
+  return { code, inputs: Object.keys(res.metafile.inputs) };
 }

@@ -177,8 +177,12 @@ describe('sshd fence (real OpenSSH client)', () => {
     // OpenSSH answers a refused direct-streamlocal channel with a generic "open failed"; its log
     // says why.
     expect(err).toContain('open failed');
-    const logs = await run`docker logs --since ${String(since)} ${name}`;
-    expect(logs.stdout + logs.stderr).toContain('refused streamlocal port forward');
+    // Docker's log driver writes asynchronously: wait for the line rather than read once.
+    const logs = async () => {
+      const res = await run`docker logs --since ${String(since)} ${name}`;
+      return res.stdout + res.stderr;
+    };
+    expect(await waitFor(logs, (text) => text.includes('refused streamlocal port forward'), 10_000)).toContain('refused streamlocal port forward');
     t.proc.kill('SIGTERM');
     await exited(t.proc);
   });

@@ -86,11 +86,11 @@ describe('expiring keys', () => {
   });
 
   it('`up` warns about both, and `status` shows the days left', async () => {
-    const up = await run({ timeout: 90_000 })`npx tsx scripts/up.ts --config ${stack.file} --no-acme`;
+    const up = await run({ timeout: 90_000 })`node bin/tunnelgate.mjs up --config ${stack.file} --no-acme`;
     expect(up.exitCode, up.stderr).toBe(0);
     expect(up.stderr).toMatch(/warning: alice's key alice-laptop-\w+@e2e \(SHA256:\S+\) expires at \S+ \S+ UTC, in 3 day\(s\)/);
     expect(up.stderr).toMatch(/warning: alice's key alice-old-\w+@e2e \(SHA256:\S+\) expired at 2020-01-01 00:00 UTC: it no longer logs in/);
-    const st = await run({ timeout: 60_000 })`npx tsx scripts/status.ts --config ${stack.file}`;
+    const st = await run({ timeout: 60_000 })`node bin/tunnelgate.mjs status --config ${stack.file}`;
     expect(st.stdout).toMatch(/key alice-laptop-\w+@e2e {2}expires \S+ \S+ UTC \(3 day\(s\) left\)/);
     expect(st.stdout).toMatch(/key alice-old-\w+@e2e {2}expires 2020-01-01 00:00 UTC \(EXPIRED\)/);
   });

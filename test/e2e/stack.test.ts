@@ -169,7 +169,7 @@ describe('converging again', () => {
   it('status --json reports per-slot health and connected users', async () => {
     type Report = { routes: Array<{ host: string; slots: Array<{ connected: boolean }> }>; users: unknown[] };
     const status = async (): Promise<Report> => {
-      const res = await run`npx tsx scripts/status.ts --config ${model(false).file} --json`;
+      const res = await run`node bin/tunnelgate.mjs status --config ${model(false).file} --json`;
       expect(res.exitCode, res.stderr).toBe(0);
       return JSON.parse(res.stdout);
     };

@@ -133,7 +133,7 @@ export function listening(port: number): Promise<boolean> {
 
 /** `npm run status` with `args` against the stack's edge.yaml. */
 export function status(stack: SshdStack, args: string[]) {
-  return run({ timeout: 60_000 })`npx tsx scripts/status.ts --config ${stack.file} ${args}`;
+  return run({ timeout: 60_000 })`node bin/tunnelgate.mjs status --config ${stack.file} ${args}`;
 }
 
 /** A plain child process (for the supervisor loop): started detached from the test's stdio. */
