@@ -64,6 +64,16 @@ export function pruneLoginFilesArgv(keep: string[]): string[] {
 }
 
 /**
+ * argv that succeeds once sshd listens on its port inside the container (a LISTEN entry in
+ * /proc/net/tcp{,6}): the entrypoint first makes host keys and accounts, so a started container
+ * is not yet a ready one.
+ */
+export function sshdListeningArgv(): string[] {
+  const port = SSHD.port.toString(16).toUpperCase().padStart(4, '0');
+  return ['awk', `$2 ~ /:${port}$/ && $4 == "0A" { found = 1 } END { exit !found }`, '/proc/net/tcp', '/proc/net/tcp6'];
+}
+
+/**
  * argv printing `1 <path>` or `0 <path>` per socket: whether something listens on it, the same
  * test the login program makes (a connect, closed at once).
  */

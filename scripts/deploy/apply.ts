@@ -11,6 +11,7 @@ import { ExitError } from '../cli/errors.js';
 import * as engine from '../engine/index.js';
 import { reloadHaproxy, swapHaproxyFiles, waitHaproxyReady } from '../live/haproxy-control.js';
 import { type RenewalResult, runRenewal } from '../live/renewal.js';
+import { waitSshdReady } from '../live/sshd-control.js';
 import { renewalSetup } from './certificates.js';
 import { filesHashPath, type ServiceFiles } from './files.js';
 import { buildImageFrom, imageContext } from './images.js';
@@ -117,6 +118,7 @@ async function applyOne(o: Exclude<Op, { op: 'build' }>, ctx: ApplyContext, resu
     case 'start':
       await engine.startContainer(specOf(ctx, o.target).name);
       if (o.target === 'haproxy') await waitHaproxyReady(specOf(ctx, 'haproxy').name);
+      if (o.target === 'sshd') await waitSshdReady(specOf(ctx, 'sshd').name);
       return;
     case 'remove':
       return engine.removeContainer(containerName(ctx.stack.project, o.target));
