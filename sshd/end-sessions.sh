@@ -36,8 +36,9 @@ key_fingerprints() {
   if [ -f "$file" ]; then
     grep -v '^#' "$file" | while IFS= read -r line; do
       expiry=$(printf '%s\n' "$line" | sed -n 's/^[^ ]*expiry-time="\([0-9]*\)Z".*/\1/p')
+      # sshd refuses a key once expiry-time < now, but still accepts it during that very second.
       state=valid
-      [ -z "$expiry" ] || [ "$expiry" -gt "$now" ] || state=expired
+      [ -z "$expiry" ] || [ "$expiry" -ge "$now" ] || state=expired
       printf '%s %s\n' "$(printf '%s\n' "$line" | ssh-keygen -lf - 2>/dev/null | cut -d' ' -f2)" "$state"
     done > "$tmp/$1.keys"
   fi
@@ -72,6 +73,7 @@ for rec in "$records"/*; do
     if [ "$kind" = key ]; then
       key_fingerprints "$user" | grep -qxF "$fp expired" && reason="key $fp expired"
     elif [ "$expiry" != - ] && [ "$expiry" -le "$now" ]; then
+      # A certificate is invalid from its valid-before second on (unlike a key's expiry-time).
       reason="certificate expired"
     fi
   elif ! id "$user" > /dev/null 2>&1; then
