@@ -9,6 +9,7 @@ import { checkExternalNetworks } from './deploy/external-networks.js';
 import { renderPlan } from './deploy/plan-text.js';
 import { readHostKey } from './live/server-host-key.js';
 import { renderUpGuide } from './report/connect-guide.js';
+import { keyExpiryWarnings } from './report/key-expiry.js';
 import { renderSummary, renderWarnings } from './report/summary.js';
 
 const HELP = `usage: npm run up -- [options]
@@ -38,6 +39,7 @@ await runScript(async (argv) => {
   console.log(`${renderSummary(model, source)}\n`);
   for (const warning of renderWarnings(model)) console.error(`warning: ${warning}`);
   await checkExternalNetworks(model, locate);
+  for (const w of keyExpiryWarnings(model, new Date())) console.error(w);
   if (flags['dry-run']) {
     console.log(`plan:\n${renderPlan((await planConvergence(model, { acme })).ops)}`);
     return 0;

@@ -4,10 +4,8 @@
  */
 
 import { tunnelSocketPaths } from '../stacks/layout.js';
-import type { EdgeModel, TunnelRoute } from '../stacks/model.js';
-
-/** Placeholder port of the first route's local service; later routes count up from it. */
-const FIRST_LOCAL_PORT = 8080;
+import type { EdgeModel } from '../stacks/model.js';
+import { forwardArg, type LocalForward, type RemoteForward, sshCommand, userForwards } from './user-forwards.js';
 
 export interface ConnectOptions {
   /** The public name or address of the tunnel server, as users reach it. */
@@ -35,8 +33,8 @@ export function serverHostFor(model: EdgeModel, user: string, override?: string)
   return route?.host.endsWith('.localhost') ? 'localhost' : (route?.host ?? 'localhost');
 }
 
-/** The Host alias in the ssh config block. */
-function sshHostAlias(model: EdgeModel, user: string): string {
+/** The Host alias in the ssh config block (and the service units' names). */
+export function sshHostAlias(model: EdgeModel, user: string): string {
   return `${model.project}-${user}`;
 }
 
@@ -46,35 +44,36 @@ function sshHostAlias(model: EdgeModel, user: string): string {
  */
 export function renderConnectInstructions(model: EdgeModel, user: string, opts: ConnectOptions): string {
   if (!model.users.some((u) => u.name === user)) throw new Error(`no user "${user}" in the model`);
-  const routes = model.routes.filter((r): r is TunnelRoute => r.kind === 'tunnel' && r.user === user);
-  const port = model.ports.ssh;
-  const portFlag = port === 22 ? '' : ` -p ${port}`;
   const identity = opts.identityFile ?? '~/.ssh/id_ed25519';
-  const forwards = routes.map((r, i) => ({ route: r, socket: tunnelSocketPaths(r)[0]!, local: `localhost:${FIRST_LOCAL_PORT + i}` }));
+  const { remote, local } = userForwards(model, user);
+  const command = (f: RemoteForward | LocalForward) => sshCommand(model, user, forwardArg(f), { serverHost: opts.serverHost, identityFile: identity });
   const out: string[] = [`Tunnels for ${user} on ${opts.serverHost} (project ${model.project})`, ''];
 
-  if (forwards.length === 0) out.push(`${user} has no tunnel routes in edge.yaml yet.`, '');
-  for (const f of forwards) {
-    out.push(`# https://${f.route.host} -> your ${f.local} (change the port to where your service listens)`);
-    out.push(`ssh -N -R ${f.socket}:${f.local}${portFlag} -i ${identity} -o ExitOnForwardFailure=yes ${user}@${opts.serverHost}`);
-    const extra = tunnelSocketPaths(f.route).slice(1);
-    if (extra.length > 0) {
+  if (remote.length + local.length === 0) out.push(`${user} has no tunnel routes or shares in edge.yaml yet.`, '');
+  for (const f of remote) {
+    if (f.share) out.push(`# share ${f.share.name} (private, for ${f.share.with.join(', ')}) -> your ${f.local}`);
+    else out.push(`# https://${f.route?.host} -> your ${f.local} (change the port to where your service listens)`);
+    out.push(command(f));
+    const extra = f.route ? tunnelSocketPaths(f.route).slice(1) : [];
+    if (f.route && extra.length > 0) {
       out.push(`# ${f.route.host} has ${f.route.replicas} slots; run more instances (same or other machines), one per slot:`);
       for (const slot of extra) out.push(`#   -R ${slot}:${f.local}`);
     }
     out.push('');
   }
+  for (const f of local) out.push(`# share ${f.share.name} of ${f.share.owner} -> reach it on your localhost:${f.port}`, command(f), '');
 
   const alias = sshHostAlias(model, user);
-  out.push(`# ~/.ssh/config: then \`ssh ${alias}\` opens all of ${user}'s tunnels`);
+  out.push(`# ~/.ssh/config: then \`ssh ${alias}\` opens all of ${user}'s tunnels${local.length ? ' and shares' : ''}`);
   out.push(`Host ${alias}`);
-  out.push(`    HostName ${opts.serverHost}`, `    Port ${port}`, `    User ${user}`, `    IdentityFile ${identity}`);
+  out.push(`    HostName ${opts.serverHost}`, `    Port ${model.ports.ssh}`, `    User ${user}`, `    IdentityFile ${identity}`);
   out.push('    IdentitiesOnly yes', '    StrictHostKeyChecking yes', '    ExitOnForwardFailure yes');
   out.push('    ServerAliveInterval 15', '    ServerAliveCountMax 3');
   out.push('    # Same as -N (OpenSSH 8.7+): no shell, only the tunnels.', '    SessionType none');
   out.push('    # AES-GCM is ~1.5x faster with AES-NI (x86); on ARM without AES instructions put chacha20 first.');
   out.push('    Ciphers aes128-gcm@openssh.com,chacha20-poly1305@openssh.com');
-  for (const f of forwards) out.push(`    RemoteForward ${f.socket} ${f.local}`);
+  for (const f of remote) out.push(`    RemoteForward ${f.socket} ${f.local}`);
+  for (const f of local) out.push(`    LocalForward ${f.port} ${f.socket}`);
   out.push('');
 
   out.push('# ~/.ssh/known_hosts: the server key, so the first connect is verified (StrictHostKeyChecking yes)');

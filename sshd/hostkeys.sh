@@ -7,7 +7,8 @@ set -eu
 dir=${HOSTKEYS_DIR:-/hostkeys}
 install -d -o root -g root -m 0700 "$dir"
 
-for type in ed25519 ecdsa rsa; do
+# No ECDSA (NIST curve): sshd_config offers Ed25519 and RSA-SHA2 only (HOST_KEY_TYPES).
+for type in ed25519 rsa; do
   key="$dir/ssh_host_${type}_key"
   if [ ! -s "$key" ]; then
     # Generate under a temporary name and rename: a crash mid-way leaves no half-written key

@@ -3,14 +3,24 @@
  * `docker exec`, and the host keys (the renderer points HostKey there; the known_hosts line is
  * read from the .pub). Must match sshd/Dockerfile and sshd/hostkeys.sh (a unit test checks).
  */
+import { posix } from 'node:path';
 import { MOUNTS, SSHD } from '../stacks/layout.js';
 
-/** Where the Dockerfile installs entrypoint.sh, hostkeys.sh and sync-users.sh. */
+/** Where the Dockerfile installs entrypoint.sh, hostkeys.sh, sync-users.sh and the PAM hooks. */
 export const SSHD_LIB_DIR = '/usr/local/lib/tunnelgate';
 
-/** Host key types, strongest first: the order of HostKey lines is the server's preference. */
-export const HOST_KEY_TYPES = ['ed25519', 'ecdsa', 'rsa'] as const;
+/**
+ * Host key types, strongest first: the order of HostKey lines is the server's preference. No
+ * ECDSA: ssh-audit fails NIST curves, and every client speaks Ed25519 or RSA-SHA2.
+ */
+export const HOST_KEY_TYPES = ['ed25519', 'rsa'] as const;
 export type HostKeyType = (typeof HOST_KEY_TYPES)[number];
+
+/**
+ * The login shell of every tunnel account and sshd's ForceCommand: prints the user's summary
+ * (SSHD.loginDir) or one line, runs nothing.
+ */
+export const LOGIN_PROGRAM = `${SSHD_LIB_DIR}/login`;
 
 /** The private host key of a type in the hostkeys volume; `.pub` next to it. */
 export function hostKeyPath(type: HostKeyType): string {
@@ -36,12 +46,40 @@ export function checkSshdConfigArgv(): string[] {
 }
 
 /**
- * argv removing authorized_keys files of users no longer in edge.yaml (files are only ever
- * written, so without this a removed user's keys would linger in the config volume).
+ * argv removing the per-user files (authorized_keys, principals) and the CA file that the new
+ * rendering no longer has: files are only ever written, so without this a removed user's keys,
+ * or a CA taken out of sshCA, would linger in the config volume.
  */
-export function pruneAuthorizedKeysArgv(keep: string[]): string[] {
-  const script = 'dir="$1"; shift; for f in "$dir"/*; do [ -e "$f" ] || continue; case " $* " in *" ${f##*/} "*) ;; *) rm -f "$f";; esac; done';
-  return ['sh', '-c', script, 'prune', SSHD.authorizedKeysDir, ...keep];
+export function pruneSshdFilesArgv(keep: string[]): string[] {
+  const script = 'for f in "$0"/authorized_keys/* "$0"/principals/* "$0"/user_ca.pub; do [ -e "$f" ] || continue; case " $* " in *" $f "*) ;; *) rm -f "$f";; esac; done';
+  return ['sh', '-c', script, posix.dirname(SSHD.config), ...keep];
+}
+
+/**
+ * argv removing login summaries of users no longer in edge.yaml (`keep`: the paths just written).
+ */
+export function pruneLoginFilesArgv(keep: string[]): string[] {
+  const script = 'for f in "$0"/*; do [ -e "$f" ] || continue; case " $* " in *" $f "*) ;; *) rm -f "$f";; esac; done';
+  return ['sh', '-c', script, SSHD.loginDir, ...keep];
+}
+
+/**
+ * argv that succeeds once sshd listens on its port inside the container (a LISTEN entry in
+ * /proc/net/tcp{,6}): the entrypoint first makes host keys and accounts, so a started container
+ * is not yet a ready one.
+ */
+export function sshdListeningArgv(): string[] {
+  const port = SSHD.port.toString(16).toUpperCase().padStart(4, '0');
+  return ['awk', `$2 ~ /:${port}$/ && $4 == "0A" { found = 1 } END { exit !found }`, '/proc/net/tcp', '/proc/net/tcp6'];
+}
+
+/**
+ * argv printing `1 <path>` or `0 <path>` per socket: whether something listens on it, the same
+ * test the login program makes (a connect, closed at once).
+ */
+export function probeSocketsArgv(paths: string[]): string[] {
+  const script = 'for (@ARGV) { my $s = IO::Socket::UNIX->new(Type => SOCK_STREAM(), Peer => $_); print(($s ? 1 : 0), " $_\n") }';
+  return ['perl', '-MIO::Socket::UNIX', '-e', script, ...paths];
 }
 
 /** argv printing the ed25519 host public key (`ssh-ed25519 AAAA…`), for the known_hosts line. */

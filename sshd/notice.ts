@@ -5,7 +5,8 @@ import type { EdgeModel } from '../stacks/model.js';
 
 /**
  * One line, the same for every user (it lands in /etc/nologin.txt, which is global): what this
- * account is and the command that works. No single quotes: it is also quoted into ForceCommand.
+ * account is and the command that works. The login program prints it when the host has not
+ * written the user's summary (yet).
  */
 export function tunnelOnlyNotice(model: EdgeModel): string {
   const port = model.ports.ssh === 22 ? '' : ` -p ${model.ports.ssh}`;

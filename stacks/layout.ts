@@ -41,9 +41,26 @@ export const SSHD = {
   /** JSON manifest of accounts sshd/sync-users.sh creates. */
   accounts: `${MOUNTS.config}/sshd/accounts.json`,
   authorizedKeysDir: `${MOUNTS.config}/sshd/authorized_keys`,
+  /** The sshCA public keys, one per line (sshd's TrustedUserCAKeys); only when edge.yaml lists any. */
+  userCaKeys: `${MOUNTS.config}/sshd/user_ca.pub`,
+  /** Per user, the certificate principal that logs in as them (AuthorizedPrincipalsFile). */
+  principalsDir: `${MOUNTS.config}/sshd/principals`,
+  /** Per user, what `ssh <user>@edge` prints (owned by that user, 0400), written by `up`. */
+  loginDir: `${MOUNTS.config}/sshd/login`,
   /** Port inside the container; `ports.ssh` is published onto it. */
   port: 22,
 } as const;
+
+/**
+ * Private shares: sockets inside the sshd container only, in no volume, so HAProxy (and the
+ * internet) can never reach them.
+ */
+export const SHARES_ROOT = '/run/shares';
+
+/** The socket of a share: bound by its owner (`ssh -R`), reached by its users (`ssh -L`). */
+export function shareSocketPath(name: string): string {
+  return `${SHARES_ROOT}/${name}/sock`;
+}
 
 /** The renewer answers HTTP-01 here; HAProxy routes /.well-known/acme-challenge/ to it by name. */
 export const RENEWER = { hostname: 'renewer', port: 8888 } as const;

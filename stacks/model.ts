@@ -26,10 +26,41 @@ export interface AcmeModel {
   dnsHook?: string;
 }
 
+/** One public key of a user. */
+export interface UserKey {
+  /** The OpenSSH public key line, normalised to `type base64 [comment]`. */
+  line: string;
+  /** When the key stops working, UTC, `YYYY-MM-DDTHH:MM:SSZ` (edge.yaml `expires:`); absent: never. */
+  expires?: string;
+}
+
 export interface UserModel {
   name: string;
-  /** OpenSSH public key lines, normalised to `type base64 [comment]`. */
-  keys: string[];
+  /** In file order. Empty only when `sshCA` is set: the user then logs in with certificates only. */
+  keys: UserKey[];
+}
+
+/**
+ * A private share: a UNIX socket `/run/shares/<name>/sock` that only `owner` may bind (`ssh -R`)
+ * and only the users in `with` may connect to (`ssh -L`). Nothing of it is public.
+ */
+export interface ShareModel {
+  name: string;
+  owner: string;
+  /** Sorted, never empty, never the owner. */
+  with: string[];
+}
+
+/** sshd's connection limits (edge.yaml `limits:`). */
+export interface LimitsModel {
+  /** Concurrent authenticated SSH connections per user; one more is refused with a message. */
+  tunnelsPerUser: number;
+  /** sshd `MaxStartups start:rate:full`: unauthenticated connections, all sources together. */
+  maxStartups: { start: number; rate: number; full: number };
+  /** sshd `PerSourceMaxStartups`: unauthenticated connections from one address (IPv6: one /64). */
+  perSourceMaxStartups: number;
+  /** sshd `PerSourcePenalties`: addresses that keep failing to log in are refused for a while. */
+  perSourcePenalties: boolean;
 }
 
 /**
@@ -130,6 +161,8 @@ export interface EdgeModel {
   project: string;
   ports: { http: number; https: number; ssh: number };
   acme: AcmeModel;
+  /** Public keys of SSH certificate authorities: a user certificate one of them signed logs in as its principal. */
+  sshCA: string[];
   users: UserModel[];
   routes: RouteModel[];
   /** Raw TCP routes, by port. Absent: none. */
@@ -138,6 +171,9 @@ export interface EdgeModel {
   networks?: string[];
   /** Absent: `plain` (no user names or SSH ports shown to the public). */
   offlinePage?: OfflinePage;
+  /** Sorted by name. */
+  shares: ShareModel[];
+  limits: LimitsModel;
 }
 
 /** `*.example.com`: a host that stands for every single label under its domain. */

@@ -4,12 +4,14 @@
  * drift. Rules that span several keys (references, duplicates, key parsing) live in validate-*.ts.
  */
 import { ACME_SCHEMA } from './schema-acme.js';
+import { LIMITS_SCHEMA } from './schema-limits.js';
 import { NETWORKS_SCHEMA } from './schema-networks.js';
 import { ROUTES_SCHEMA } from './schema-routes.js';
 import { HSTS_FIELD } from './schema-shared.js';
+import { SHARES_SCHEMA } from './schema-shares.js';
 import { TCP_SCHEMA } from './schema-tcp.js';
 import { type Field, type ObjectField, portField } from './schema-types.js';
-import { USERS_SCHEMA } from './schema-users.js';
+import { SSH_CA_SCHEMA, USERS_SCHEMA } from './schema-users.js';
 
 export { CA_NAMES } from './schema-acme.js';
 
@@ -33,6 +35,7 @@ export const EDGE_SCHEMA: ObjectField = {
       },
     },
     acme: ACME_SCHEMA,
+    sshCA: SSH_CA_SCHEMA,
     users: USERS_SCHEMA,
     routes: ROUTES_SCHEMA,
     tcp: TCP_SCHEMA,
@@ -45,6 +48,8 @@ export const EDGE_SCHEMA: ObjectField = {
       default: 'plain',
       enum: ['plain', 'instructions'],
     },
+    shares: SHARES_SCHEMA,
+    limits: LIMITS_SCHEMA,
   },
 };
 

@@ -9,10 +9,12 @@ import { type ConfigPath, int, obj, Problems, str } from './problems.js';
 import { EDGE_SCHEMA } from './schema.js';
 import { walkSchema } from './schema-walk.js';
 import { validateAcme } from './validate-acme.js';
+import { validateLimits } from './validate-limits.js';
 import { validateNetworks } from './validate-networks.js';
 import { validateRoutes } from './validate-routes.js';
+import { validateShares } from './validate-shares.js';
 import { validateTcp } from './validate-tcp.js';
-import { validateUsers } from './validate-users.js';
+import { validateSshCa, validateUsers } from './validate-users.js';
 
 /**
  * HSTS when edge.yaml sets none: one day with Let's Encrypt, whose certificates browsers trust;
@@ -73,22 +75,29 @@ export function validateConfig(text: string, file: string): ValidationResult {
   rawRoutes = Array.isArray(raw.routes) ? raw.routes : [];
   const ports = validatePorts(raw.ports, out);
   const acme = validateAcme(raw.acme, out);
-  const users = validateUsers(raw.users, out);
+  const sshCA = validateSshCa(raw.sshCA, out);
+  // A listed CA that is unusable still means "certificates intended": no extra "no keys" problems.
+  const users = validateUsers(raw.users, Array.isArray(raw.sshCA) && raw.sshCA.length > 0, out);
   const userNames = users.map((u) => u.name);
   const hsts = int(raw.hsts, defaultHsts(acme.ca));
   const routes = validateRoutes(raw.routes, userNames, { challenge: acme.challenge, hsts }, out);
   const tcp = validateTcp(raw.tcp, ports, userNames, out);
   const networks = validateNetworks(raw.networks, out);
+  const shares = validateShares(raw.shares, userNames, out);
+  const limits = validateLimits(raw.limits, out);
   if (out.list.length > 0) return { problems: out.list, problemAt, routePath };
   const model: EdgeModel = {
     project: str(raw.project) ?? 'tunnelgate',
     ports,
     acme,
+    sshCA,
     users: users.sort((a, b) => a.name.localeCompare(b.name)),
     routes: routes.sort((a, b) => a.host.localeCompare(b.host)),
     ...(tcp.length ? { tcp } : {}),
     ...(networks.length ? { networks } : {}),
     ...(raw.offlinePage === 'instructions' ? { offlinePage: 'instructions' as const } : {}),
+    shares,
+    limits,
   };
   return { model, problems: [], problemAt, routePath };
 }

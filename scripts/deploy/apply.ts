@@ -3,8 +3,8 @@
  * is only how (which engine calls, in which order). Consecutive builds run in parallel.
  */
 import { createPlaceholderPem } from '../../certs/placeholder.js';
-import { checkSshdConfigArgv, pruneAuthorizedKeysArgv, syncUsersArgv } from '../../sshd/image-paths.js';
-import { certPath, DEFAULT_CERT_NAME, HAPROXY_UID, SSHD } from '../../stacks/layout.js';
+import { checkSshdConfigArgv, pruneSshdFilesArgv, syncUsersArgv } from '../../sshd/image-paths.js';
+import { certPath, DEFAULT_CERT_NAME, HAPROXY_UID } from '../../stacks/layout.js';
 import type { EdgeModel } from '../../stacks/model.js';
 import { type AnyService, containerName, type Service } from '../../stacks/services.js';
 import { ExitError } from '../cli/errors.js';
@@ -12,9 +12,11 @@ import * as engine from '../engine/index.js';
 import { cleanupHaproxyFiles, reloadHaproxy, swapHaproxyFiles, waitHaproxyReady } from '../live/haproxy-control.js';
 import { replaceRuntimeFiles } from '../live/haproxy-runtime.js';
 import { type RenewalResult, runRenewal } from '../live/renewal.js';
+import { waitSshdReady } from '../live/sshd-control.js';
 import { renewalSetup } from './certificates.js';
 import { filesHashPath, HAPROXY_MANIFEST_PATH, type ServiceFiles } from './files.js';
 import { buildImageFrom, imageContext } from './images.js';
+import { writeLoginSummaries } from './login.js';
 import type { Op } from './plan.js';
 import { describeOp } from './plan-text.js';
 import type { DesiredStack } from './stack.js';
@@ -83,17 +85,18 @@ async function create(service: AnyService, ctx: ApplyContext): Promise<void> {
   if (service !== 'pebble') await writeServiceFiles(service, ctx);
 }
 
-/** Applies new sshd files to the running container: accounts synced live, sshd re-reads its config. */
+/**
+ * Applies new sshd files to the running container: accounts, share groups and directories synced
+ * live; connections of removed users, keys, CAs and share memberships ended (sync-users.sh); sshd
+ * re-reads its config.
+ */
 async function updateUsers(ctx: ApplyContext): Promise<void> {
   const name = specOf(ctx, 'sshd').name;
   await engine.putFiles(name, asFiles(ctx.files.files.sshd));
-  const users = Object.keys(ctx.files.files.sshd)
-    .filter((p) => p.startsWith(`${SSHD.authorizedKeysDir}/`))
-    .map((p) => p.slice(SSHD.authorizedKeysDir.length + 1));
-  await engine.exec(name, pruneAuthorizedKeysArgv(users));
+  await engine.exec(name, pruneSshdFilesArgv(Object.keys(ctx.files.files.sshd)));
   const res = await engine.exec(name, syncUsersArgv());
   if (res.exitCode !== 0) throw new ExitError(`sshd (${name}): updating users failed: ${(res.stderr || res.stdout).trim()}`);
-  for (const line of res.stdout.trim().split('\n')) if (line.trim()) ctx.log(`  ${line}`);
+  for (const line of `${res.stdout}\n${res.stderr}`.trim().split('\n')) if (line.trim()) ctx.log(`  ${line}`);
   // sshd re-execs itself on SIGHUP: a config it rejects would stop the container and every
   // tunnel with it, so check first. Established sessions are separate processes and stay.
   const check = await engine.exec(name, checkSshdConfigArgv());
@@ -132,6 +135,7 @@ async function applyOne(o: Exclude<Op, { op: 'build' }>, ctx: ApplyContext, resu
     case 'start':
       await engine.startContainer(specOf(ctx, o.target).name);
       if (o.target === 'haproxy') await waitHaproxyReady(specOf(ctx, 'haproxy').name);
+      if (o.target === 'sshd') await waitSshdReady(specOf(ctx, 'sshd').name);
       return;
     case 'remove':
       return engine.removeContainer(containerName(ctx.stack.project, o.target));
@@ -147,6 +151,8 @@ async function applyOne(o: Exclude<Op, { op: 'build' }>, ctx: ApplyContext, resu
       return updateRoutes(o.files, ctx);
     case 'update-users':
       return updateUsers(ctx);
+    case 'update-login':
+      return writeLoginSummaries(ctx.model, specOf(ctx, 'sshd').name, specOf(ctx, 'haproxy').name);
     case 'issue-certs': {
       const setup = renewalSetup(ctx.stack, (await imageContext('renewer')).tag, Boolean(ctx.stack.containers.pebble));
       result.issued = await runRenewal(ctx.model, setup, { force: false, hosts: o.hosts, log: ctx.log });

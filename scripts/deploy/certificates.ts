@@ -10,6 +10,7 @@ import * as engine from '../engine/index.js';
 import { type RenewalResult, type RenewalSetup, runRenewal } from '../live/renewal.js';
 import { desiredStack, extraLabels } from './desired.js';
 import { ensureImage } from './images.js';
+import { writeLoginSummaries } from './login.js';
 import type { DesiredStack } from './stack.js';
 
 /** The renewer's place in a desired stack: its image, volumes, network and the containers it serves. */
@@ -58,5 +59,12 @@ export async function renewCertificates(model: EdgeModel, opts: RenewOptions): P
   // like any unreachable CA, and the old certificates stay.
   const pebbleRunning = model.acme.ca === 'pebble' && running('pebble').length > 0;
   const stack = desiredStack(model, { haproxy: '', sshd: '' });
-  return runRenewal(model, renewalSetup(stack, tag, pebbleRunning), { force: opts.force, hosts, log: opts.log });
+  const result = await runRenewal(model, renewalSetup(stack, tag, pebbleRunning), { force: opts.force, hosts, log: opts.log });
+  // A tunnel user's login shows their certificate's days left: give sshd the new dates.
+  const tunnelHosts = new Set(model.routes.filter((r) => r.kind === 'tunnel').map((r) => r.host));
+  const sshd = running('sshd')[0];
+  if (sshd && result.results.some((r) => r.result === 'renewed' && tunnelHosts.has(r.host))) {
+    await writeLoginSummaries(model, sshd.name, stack.containers.haproxy.name);
+  }
+  return result;
 }

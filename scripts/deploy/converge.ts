@@ -6,7 +6,7 @@ import type { EdgeModel } from '../../stacks/model.js';
 import * as engine from '../engine/index.js';
 import { type ApplyResult, apply } from './apply.js';
 import { desiredStack } from './desired.js';
-import { renderServiceFiles, type ServiceFiles } from './files.js';
+import { type LoginFiles, renderLoginState, renderServiceFiles, type ServiceFiles } from './files.js';
 import { type ImageName, imageContext } from './images.js';
 import { observe } from './observe.js';
 import { type DesiredState, type Op, plan } from './plan.js';
@@ -27,15 +27,16 @@ export interface Planned {
   ops: Op[];
 }
 
-/** The desired state for a model: stack, files and the images it needs. */
-async function desiredState(model: EdgeModel, opts: ConvergeOptions): Promise<{ state: DesiredState; files: ServiceFiles }> {
+/** The desired state for a model: stack, files and the images it needs (the login summaries' hash is set after observing). */
+async function desiredState(model: EdgeModel, opts: ConvergeOptions): Promise<{ state: Omit<DesiredState, 'loginHash'>; files: ServiceFiles }> {
   const acme = Boolean(opts.acme);
   const withPebble = acme && model.acme.ca === 'pebble';
   const names: ImageName[] = ['haproxy', 'sshd', ...(withPebble ? (['pebble'] as const) : []), ...(acme ? (['renewer'] as const) : [])];
   const images = Object.fromEntries(await Promise.all(names.map(async (n) => [n, (await imageContext(n)).tag]))) as DesiredState['images'];
   const stack = desiredStack(model, { haproxy: images.haproxy ?? '', sshd: images.sshd ?? '', ...(images.pebble ? { pebble: images.pebble } : {}) });
   const files = renderServiceFiles(model);
-  return { state: { stack, filesHash: files.hash, certHosts: files.certHosts, haproxyManifest: files.haproxyManifest, images, acme }, files };
+  const tunnelHosts = model.routes.filter((r) => r.kind === 'tunnel').map((r) => r.host);
+  return { state: { stack, filesHash: files.hash, certHosts: files.certHosts, haproxyManifest: files.haproxyManifest, tunnelHosts, images, acme }, files };
 }
 
 /** Computes the plan without changing anything (image tags come from content hashes). */
@@ -43,7 +44,9 @@ export async function planConvergence(model: EdgeModel, opts: ConvergeOptions = 
   await engine.ping();
   const { state, files } = await desiredState(model, opts);
   const observed = await observe(state.stack, Object.values(state.images));
-  return { stack: state.stack, files, ops: plan(state, observed) };
+  // Login summaries show certificate dates: they are known once the certs volume was read.
+  const login: LoginFiles = renderLoginState(model, observed.certs);
+  return { stack: state.stack, files, ops: plan({ ...state, loginHash: login.hash }, observed) };
 }
 
 export interface ConvergeResult extends Planned, ApplyResult {}

@@ -8,10 +8,10 @@ import { parseCertMeta } from '../../certs/cert-meta.js';
 import type { HaproxyManifest } from '../../haproxy/manifest.js';
 import { LABEL } from '../../stacks/labels.js';
 import { MOUNTS } from '../../stacks/layout.js';
-import { type AnyService, OPTIONAL_SERVICES, SERVICES, type Service } from '../../stacks/services.js';
+import { type AnyService, OPTIONAL_SERVICES, SERVICES } from '../../stacks/services.js';
 import * as engine from '../engine/index.js';
 import { extraLabels } from './desired.js';
-import { APPLIED_DIR, HAPROXY_MANIFEST_PATH } from './files.js';
+import { APPLIED_DIR, HAPROXY_MANIFEST_PATH, LOGIN_HASH_NAME } from './files.js';
 import type { ObservedCerts, ObservedStack } from './plan.js';
 import type { DesiredStack } from './stack.js';
 
@@ -24,13 +24,15 @@ export interface Observed extends ObservedStack {
 
 const isService = (s: string): s is AnyService => (SERVICES as readonly string[]).includes(s) || (OPTIONAL_SERVICES as readonly string[]).includes(s);
 
-/** The hashes `up` recorded in a container's config volume (a fresh volume has none), and HAProxy's manifest. */
-async function appliedHashes(container: string): Promise<{ hashes: Partial<Record<Service, string>>; manifest?: HaproxyManifest }> {
+/**
+ * What `up` recorded in a container's config volume (a fresh volume has none): the hashes by file
+ * name without `.sha256`, and HAProxy's manifest.
+ */
+async function appliedHashes(container: string): Promise<{ hashes: Record<string, string>; manifest?: HaproxyManifest }> {
   const listing = await engine.readDir(container, APPLIED_DIR, () => true).catch(() => undefined);
-  const hashes: Partial<Record<Service, string>> = {};
+  const hashes: Record<string, string> = {};
   for (const [file, text] of Object.entries(listing?.contents ?? {})) {
-    const service = file.replace(/\.sha256$/, '');
-    if (file.endsWith('.sha256') && (SERVICES as readonly string[]).includes(service)) hashes[service as Service] = text.trim();
+    if (file.endsWith('.sha256')) hashes[file.slice(0, -'.sha256'.length)] = text.trim();
   }
   const manifest = parseManifest(listing?.contents[HAPROXY_MANIFEST_PATH.slice(APPLIED_DIR.length + 1)]);
   return { hashes, ...(manifest ? { manifest } : {}) };
@@ -46,14 +48,17 @@ function parseManifest(text: string | undefined): HaproxyManifest | undefined {
   }
 }
 
-/** PEMs in the certs folder and which of them the renewer issued (metadata with a serial). */
-async function certsIn(container: string): Promise<ObservedCerts> {
+/** PEMs in the certs folder, which of them the renewer issued (metadata with a serial), and until when. */
+export async function certsIn(container: string): Promise<ObservedCerts> {
   const listing = await engine.readDir(container, MOUNTS.certs, (name) => name.endsWith('.json'));
   const pem = listing.names.filter((n) => n.endsWith('.pem')).map((n) => n.slice(0, -'.pem'.length));
-  const issued = Object.entries(listing.contents)
-    .filter(([, text]) => parseCertMeta(text)?.serial)
-    .map(([n]) => n.slice(0, -'.json'.length));
-  return { pem, issued: issued.filter((n) => pem.includes(n)) };
+  const notAfter: Record<string, string> = {};
+  for (const [file, text] of Object.entries(listing.contents)) {
+    const meta = parseCertMeta(text);
+    const name = file.slice(0, -'.json'.length);
+    if (meta?.serial && meta.notAfter && pem.includes(name)) notAfter[name] = meta.notAfter;
+  }
+  return { pem, issued: Object.keys(notAfter), notAfter };
 }
 
 /**
@@ -118,12 +123,13 @@ export async function observe(desired: DesiredStack, imageTags: string[]): Promi
     const hash = applied?.hashes[service];
     if (hash) out.filesHash[service] = hash;
     if (service === 'haproxy' && applied?.manifest) out.haproxyManifest = applied.manifest;
+    if (service === 'sshd' && applied?.hashes[LOGIN_HASH_NAME]) out.loginHash = applied.hashes[LOGIN_HASH_NAME];
   }
   const certsVolume = desired.volumes.find((v) => v.key === 'certs')?.name;
   if (out.raw.haproxy) out.certs = await certsIn(out.raw.haproxy.name);
   else if (certsVolume && out.volumes.includes(certsVolume)) {
     const certs = await certsInVolume(desired.project, certsVolume, out.images);
     if (certs) out.certs = certs;
-  } else out.certs = { pem: [], issued: [] };
+  } else out.certs = { pem: [], issued: [], notAfter: {} };
   return out;
 }

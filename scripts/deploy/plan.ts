@@ -15,6 +15,8 @@ export interface ObservedCerts {
   pem: string[];
   /** Names whose PEM the renewer issued (its metadata has a serial); the rest are placeholders. */
   issued: string[];
+  /** notAfter (ISO) of each issued certificate, by name. */
+  notAfter: Record<string, string>;
 }
 
 export interface ObservedStack {
@@ -23,6 +25,8 @@ export interface ObservedStack {
   containers: Partial<Record<AnyService, { name: string; running: boolean; hash?: string }>>;
   /** Hash of the config files each container was last given (absent: unknown). */
   filesHash: Partial<Record<Service, string>>;
+  /** Hash of the login summaries sshd was last given (absent: none yet). */
+  loginHash?: string;
   /** The certs volume (absent: it exists but could not be read). */
   certs?: ObservedCerts;
   /** The manifest of the haproxy files `up` last wrote (absent: none recorded). */
@@ -35,6 +39,10 @@ export interface DesiredState {
   stack: DesiredStack;
   /** Hash of each service's rendered config files. */
   filesHash: Record<Service, string>;
+  /** Hash of the login summaries (they carry certificate dates, so they are rendered after observing). */
+  loginHash: string;
+  /** Hosts of tunnel routes: their certificate dates appear in the login summaries. */
+  tunnelHosts: string[];
   /** Every host HAProxy loads a certificate for, the default certificate's name first. */
   certHosts: string[];
   /** What the desired haproxy files ask of a running HAProxy. */
@@ -56,6 +64,7 @@ export type Op =
   /** Files swapped in (checked) and these map/ACL files replaced through the runtime API: no reload. */
   | { op: 'update-routes'; target: 'haproxy'; files: string[]; cause: string }
   | { op: 'update-users'; target: 'sshd'; cause: string }
+  | { op: 'update-login'; target: 'sshd'; cause: string }
   | { op: 'issue-certs'; target: 'renewer'; hosts: string[]; cause: string };
 
 /**
@@ -122,6 +131,10 @@ export function plan(desired: DesiredState, observed: ObservedStack): Op[] {
   for (const v of desired.stack.volumes) if (!observed.volumes.includes(v.name)) ops.push({ op: 'create-volume', target: v.name, cause: 'missing' });
 
   filesOps('sshd', containerOps('sshd', desired, observed, ops), desired, observed, ops);
+  if (desired.loginHash !== observed.loginHash) {
+    const cause = observed.loginHash ? 'login summaries changed (routes, shares, keys or certificate dates)' : 'no login summaries yet';
+    ops.push({ op: 'update-login', target: 'sshd', cause });
+  }
 
   // HAProxy refuses to start (or reload) with a crt-list naming a missing file: placeholders first.
   const placeholders = () => {
@@ -143,5 +156,6 @@ export function plan(desired: DesiredState, observed: ObservedStack): Op[] {
   } else if (havePebble && desired.stack.orphans.includes('pebble')) ops.push({ op: 'remove', target: 'pebble', cause: 'acme.ca is no longer pebble' });
 
   if (toIssue.length) ops.push({ op: 'issue-certs', target: 'renewer', hosts: toIssue, cause: 'hosts without an issued certificate (placeholder in service)' });
+  if (toIssue.some((h) => desired.tunnelHosts.includes(h))) ops.push({ op: 'update-login', target: 'sshd', cause: 'certificate dates after this issuance' });
   return ops;
 }

@@ -4,6 +4,8 @@
  * user's instructions are). Pure: the server's host key is passed in.
  */
 import { knownHostsLine, renderConnectInstructions, serverHostFor } from '../../sshd/connect-instructions.js';
+import { fillSummary, renderLoginSummary, summarySockets } from '../../sshd/login-summary.js';
+import { renderLaunchdPlist, renderSystemdUnit } from '../../sshd/service-units.js';
 import { tcpSocketPath, tunnelSocketPaths } from '../../stacks/layout.js';
 import type { EdgeModel } from '../../stacks/model.js';
 import { UsageError } from '../cli/errors.js';
@@ -17,11 +19,42 @@ export interface GuideOptions {
   identityFile?: string;
 }
 
-/** `user`'s ssh commands, ~/.ssh/config block and known_hosts line; UsageError for an unknown user. */
-export function renderUserInstructions(model: EdgeModel, user: string, opts: GuideOptions = {}): string {
+/** The live facts a user's summary is filled with (scripts/live/user-facts.ts). */
+export interface SummaryFacts {
+  listening: Record<string, boolean>;
+  certificates: Record<string, Date>;
+  now: Date;
+}
+
+function checkUser(model: EdgeModel, user: string): void {
   if (!model.users.some((u) => u.name === user)) {
     throw new UsageError(`no user "${user}" in edge.yaml (users: ${model.users.map((u) => u.name).join(', ') || 'none'})`);
   }
+}
+
+/** The sockets `user`'s summary shows (what to probe before `renderUserSummary`). */
+export function userSummarySockets(model: EdgeModel, user: string): string[] {
+  checkUser(model, user);
+  return summarySockets(renderLoginSummary(model, user, { serverHost: 'x', certificates: {} }));
+}
+
+/** `user`'s summary as their login shows it, filled with `facts`; UsageError for an unknown user. */
+export function renderUserSummary(model: EdgeModel, user: string, facts: SummaryFacts, opts: GuideOptions = {}): string {
+  checkUser(model, user);
+  const text = renderLoginSummary(model, user, { serverHost: serverHostFor(model, user, opts.serverHost), certificates: facts.certificates });
+  return fillSummary(text, (socket) => facts.listening[socket], facts.now);
+}
+
+/** `user`'s systemd unit or launchd agent; UsageError for an unknown user. */
+export function renderUserService(model: EdgeModel, user: string, kind: 'systemd' | 'launchd', opts: GuideOptions = {}): string {
+  checkUser(model, user);
+  const unit = { serverHost: serverHostFor(model, user, opts.serverHost), ...(opts.identityFile ? { identityFile: opts.identityFile } : {}) };
+  return kind === 'systemd' ? renderSystemdUnit(model, user, unit) : renderLaunchdPlist(model, user, unit);
+}
+
+/** `user`'s ssh commands, ~/.ssh/config block and known_hosts line; UsageError for an unknown user. */
+export function renderUserInstructions(model: EdgeModel, user: string, opts: GuideOptions = {}): string {
+  checkUser(model, user);
   const serverHost = serverHostFor(model, user, opts.serverHost);
   const known = opts.hostKey ? knownHostsLine(serverHost, model.ports.ssh, opts.hostKey) : undefined;
   const identity = opts.identityFile ?? '~/.ssh/id_ed25519';

@@ -7,6 +7,7 @@ import type { ServerState } from '../../haproxy/runtime-api.js';
 import { tunnelSocketPaths } from '../../stacks/layout.js';
 import type { EdgeModel } from '../../stacks/model.js';
 import { buildCertificates, type CertificateStatus, type CertObservation, renderCertificates } from './certificates.js';
+import { type KeyExpiry, keyExpiries } from './key-expiry.js';
 
 interface SlotStatus {
   slot: number;
@@ -45,7 +46,7 @@ export interface StatusReport {
   project: string;
   containers: ContainerStatus[];
   routes: RouteStatus[];
-  users: Array<{ name: string; keys: number; connected: string[]; offline: string[] }>;
+  users: Array<{ name: string; keys: number; expiring: Array<Omit<KeyExpiry, 'user'>>; connected: string[]; offline: string[] }>;
   /** One per route host (see certificates.ts); empty when none were looked at. */
   certificates: CertificateStatus[];
 }
@@ -70,9 +71,11 @@ export function buildStatus(model: EdgeModel, facts: StackFacts, now: Date): Sta
     const up = slots.filter((s) => s.connected).length;
     return { host: r.host, kind: 'tunnel', target: `tunnel ${r.user}`, health: servers ? `${up}/${slots.length} slots up` : 'unknown', slots };
   });
+  const expiries = keyExpiries(model, now);
   const users = model.users.map((u) => {
     const mine = routes.filter((r) => r.kind === 'tunnel' && r.target === `tunnel ${u.name}`).flatMap((r) => r.slots ?? []);
-    return { name: u.name, keys: u.keys.length, connected: mine.filter((s) => s.connected).map((s) => s.socket), offline: mine.filter((s) => !s.connected).map((s) => s.socket) };
+    const expiring = expiries.filter((k) => k.user === u.name).map(({ user: _u, ...k }) => k);
+    return { name: u.name, keys: u.keys.length, expiring, connected: mine.filter((s) => s.connected).map((s) => s.socket), offline: mine.filter((s) => !s.connected).map((s) => s.socket) };
   });
   return { project: model.project, containers, routes, users, certificates: buildCertificates(model, facts.certificates, now) };
 }
@@ -90,7 +93,13 @@ export function renderStatus(report: StatusReport): string {
   }
   out.push('', 'users');
   if (report.users.length === 0) out.push('  (none)');
-  for (const u of report.users) out.push(`  ${u.name}  ${u.keys} key(s)  ${u.connected.length} connected, ${u.offline.length} offline`);
+  for (const u of report.users) {
+    out.push(`  ${u.name}  ${u.keys} key(s)  ${u.connected.length} connected, ${u.offline.length} offline`);
+    for (const k of u.expiring) {
+      const left = k.daysLeft < 0 ? 'EXPIRED' : `${k.daysLeft} day(s) left`;
+      out.push(`    key ${k.comment || k.fingerprint}  expires ${k.expires.slice(0, 16).replace('T', ' ')} UTC (${left})`);
+    }
+  }
   out.push('', ...renderCertificates(report.certificates));
   return out.join('\n');
 }

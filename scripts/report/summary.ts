@@ -16,6 +16,9 @@ export function renderSummary(model: EdgeModel, source: string): string {
   }
   for (const t of model.tcp ?? []) lines.push(`  tcp :${t.port} -> ${t.kind === 'tunnel' ? `tunnel ${t.user}` : `upstream ${t.upstream.url}`}`);
   if (model.networks?.length) lines.push(`networks: ${model.networks.join(', ')}`);
+  // Only when used, so a config without them reads as before.
+  if (model.sshCA.length) lines.push(`sshCA:   ${model.sshCA.length} certificate authorit${model.sshCA.length === 1 ? 'y' : 'ies'}`);
+  for (const s of model.shares) lines.push(`share:   ${s.name} (${s.owner} -> ${s.with.join(', ')})`);
   return lines.join('\n');
 }
 

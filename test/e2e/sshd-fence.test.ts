@@ -18,6 +18,7 @@ import { renderSshdFiles } from '../../sshd/render.js';
 import { SSHD } from '../../stacks/layout.js';
 import type { EdgeModel } from '../../stacks/model.js';
 import { waitFor } from '../../testkit/wait.js';
+import { listening } from './support-sshd.js';
 
 const run = $({ quiet: true, nothrow: true });
 const USERS = ['alice', 'bob', 'carol'] as const;
@@ -35,8 +36,11 @@ function model(users: readonly User[]): EdgeModel {
     project: 'fence',
     ports: { http: 80, https: 443, ssh: 2222 },
     acme: { ca: 'pebble', directoryUrl: 'https://pebble:14000/dir', renewBeforeDays: 30, challenge: 'http-01' },
-    users: users.map((u) => ({ name: u, keys: [readFileSync(join(dir, `${u}.pub`), 'utf8').trim()] })),
+    sshCA: [],
+    users: users.map((u) => ({ name: u, keys: [{ line: readFileSync(join(dir, `${u}.pub`), 'utf8').trim() }] })),
     routes: users.map((u) => ({ kind: 'tunnel' as const, host: `${u}.localhost`, user: u, replicas: 1 })),
+    shares: [],
+    limits: { tunnelsPerUser: 32, maxStartups: { start: 20, rate: 30, full: 100 }, perSourceMaxStartups: 10, perSourcePenalties: true },
   };
 }
 
@@ -196,7 +200,7 @@ describe('sshd fence (real OpenSSH client)', () => {
     let err = '';
     proc.stderr!.on('data', (d) => (err += d));
     // Wait until the client listens locally, then use the forward: the server must refuse the channel.
-    await waitFor(() => canConnect(local), Boolean, 10_000);
+    await waitFor(() => listening(local), Boolean, 10_000);
     const data = await new Promise<string>((resolve) => {
       const sock = connect(local, '127.0.0.1', () => sock.write('GET / HTTP/1.0\r\n\r\n'));
       let buf = '';
@@ -280,14 +284,3 @@ describe('sshd fence (real OpenSSH client)', () => {
     expect([second.exitCode, second.stderr]).toEqual([0, '']);
   });
 });
-
-async function canConnect(p: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(p, '127.0.0.1');
-    s.on('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.on('error', () => resolve(false));
-  });
-}

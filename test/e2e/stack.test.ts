@@ -195,7 +195,7 @@ describe('converging again', () => {
     const res = await converge(model(true).model, say);
     polling = false;
     await poller;
-    expect(res.ops.map((o) => o.op)).toEqual(['update-users', 'placeholder-certs', 'reload']);
+    expect(res.ops.map((o) => o.op)).toEqual(['update-users', 'update-login', 'placeholder-certs', 'reload']);
     expect(await startedAt()).toEqual(before);
     expect({ requests: requests > 0, failures }).toEqual({ requests: true, failures: 0 });
 

@@ -18,6 +18,8 @@ function desiredOf(model: EdgeModel, opts: { acme?: boolean; imgs?: StackImages 
   return {
     stack: stackOf(model, imgs),
     filesHash: files.hash,
+    loginHash: `login-of-${model.project}`,
+    tunnelHosts: model.routes.filter((r) => r.kind === 'tunnel').map((r) => r.host),
     certHosts: files.certHosts,
     haproxyManifest: files.haproxyManifest,
     images: { ...imgs, ...(opts.acme ? { renewer: 'tunnelgate/renewer:ddd' } : {}) },
@@ -26,7 +28,7 @@ function desiredOf(model: EdgeModel, opts: { acme?: boolean; imgs?: StackImages 
 }
 
 const desired = desiredOf(demo);
-const empty: ObservedStack = { networks: [], volumes: [], containers: {}, filesHash: {}, certs: { pem: [], issued: [] }, images: [] };
+const empty: ObservedStack = { networks: [], volumes: [], containers: {}, filesHash: {}, certs: { pem: [], issued: [], notAfter: {} }, images: [] };
 
 /** The observed state of a stack that matches `desired` exactly, its certificate issued. */
 const converged = (d: DesiredState = desired): ObservedStack => ({
@@ -37,7 +39,8 @@ const converged = (d: DesiredState = desired): ObservedStack => ({
     sshd: { name: d.stack.containers.sshd.name, running: true, hash: d.stack.containers.sshd.hash },
   },
   filesHash: { ...d.filesHash },
-  certs: { pem: ['_default', 'demo.localhost'], issued: ['demo.localhost'] },
+  loginHash: d.loginHash,
+  certs: { pem: ['_default', 'demo.localhost'], issued: ['demo.localhost'], notAfter: { 'demo.localhost': '2027-01-01T00:00:00.000Z' } },
   images: Object.values(d.images),
 });
 
@@ -55,6 +58,7 @@ describe('plan: the whole story of a first up', () => {
         'create-volume     demo_config (missing)',
         'create            sshd (no container)',
         'start             sshd (new container)',
+        'update-login      sshd (no login summaries yet)',
         'create            haproxy (no container)',
         'placeholder-certs haproxy [_default, demo.localhost] (no certificate yet)',
         'start             haproxy (new container)',
@@ -73,14 +77,16 @@ describe('plan: the whole story of a first up', () => {
       ...d.stack.volumes.map((v) => `create-volume ${v.name}`),
       'create sshd',
       'start sshd',
+      'update-login sshd',
       'create haproxy',
       'placeholder-certs haproxy',
       'start haproxy',
       'create pebble',
       'start pebble',
       'issue-certs renewer',
+      'update-login sshd',
     ]);
-    expect(ops.at(-1)).toMatchObject({ hosts: ['demo.localhost'] });
+    expect(ops.at(-2)).toMatchObject({ hosts: ['demo.localhost'] });
   });
 });
 
@@ -108,14 +114,21 @@ describe('plan: converging again', () => {
     const obs = { ...converged(), images: [...converged().images, 'tunnelgate/renewer:ddd'] };
     const issue = plan(d, obs).find((o) => o.op === 'issue-certs');
     expect(issue).toMatchObject({ hosts: ['alice.example.com', 'bob.example.com', 'nas.example.com', 'router.example.com', 'wiki.example.com'] });
-    const again = plan(d, { ...obs, certs: { pem: ['_default', ...d.certHosts], issued: d.certHosts } });
+    const again = plan(d, { ...obs, certs: { pem: ['_default', ...d.certHosts], issued: d.certHosts, notAfter: {} } });
     expect(again.find((o) => o.op === 'issue-certs')).toBeUndefined();
   });
 
   it('issues for a host still on its placeholder (a failed first issuance is retried by the next up)', () => {
     const d = desiredOf(demo, { acme: true });
-    const obs = { ...converged(d), certs: { pem: ['_default', 'demo.localhost'], issued: [] } };
-    expect(renderPlan(plan(d, obs))).toBe('issue-certs       renewer [demo.localhost] (hosts without an issued certificate (placeholder in service))');
+    const obs = { ...converged(d), certs: { pem: ['_default', 'demo.localhost'], issued: [], notAfter: {} } };
+    // The login summary shows the certificate's days left: rewritten once it was issued.
+    expect(renderPlan(plan(d, obs))).toBe(
+      ['issue-certs       renewer [demo.localhost] (hosts without an issued certificate (placeholder in service))', 'update-login      sshd (certificate dates after this issuance)'].join('\n'),
+    );
+  });
+
+  it('rewrites the login summaries when they changed (routes, shares, keys or certificate dates)', () => {
+    expect(renderPlan(plan(desired, { ...converged(), loginHash: 'older' }))).toBe('update-login      sshd (login summaries changed (routes, shares, keys or certificate dates))');
   });
 
   it('updates users in the running sshd when its files changed', () => {
@@ -140,7 +153,7 @@ describe('plan: converging again', () => {
   it('removes a route through the runtime API when HAProxy already has everything the new maps name', () => {
     const both = desiredOf(full);
     const fewer = desiredOf({ ...full, routes: full.routes.filter((r) => r.host !== 'wiki.example.com') });
-    const obs = { ...converged(both), certs: { pem: ['_default', ...both.certHosts], issued: both.certHosts }, haproxyManifest: both.haproxyManifest };
+    const obs = { ...converged(both), certs: { pem: ['_default', ...both.certHosts], issued: both.certHosts, notAfter: {} }, haproxyManifest: both.haproxyManifest };
     expect(renderPlan(plan(fewer, obs))).toBe('update-routes     haproxy [hosts.map] (removed: be_wiki.example.com; hosts.map changed (no new backend, certificate or listener))');
     expect(renderPlan(plan(both, { ...obs, haproxyManifest: fewer.haproxyManifest, filesHash: { ...obs.filesHash, haproxy: fewer.filesHash.haproxy } }))).toBe(
       'reload            haproxy (config files changed: new or changed: be_wiki.example.com)',

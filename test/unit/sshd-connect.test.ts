@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../scripts/cli/errors.js';
 import { renderUserInstructions } from '../../scripts/report/connect-guide.js';
 import { knownHostsLine, renderConnectInstructions } from '../../sshd/connect-instructions.js';
-import { demo, full, HOST_KEY } from './fixtures/sshd/models.js';
+import { demo, full, HOST_KEY, teams } from './fixtures/sshd/models.js';
 
 describe('renderConnectInstructions', () => {
   const known = knownHostsLine('edge.example.com', 22, `${HOST_KEY} root@sshd`);
@@ -61,5 +61,19 @@ describe('knownHostsLine', () => {
   it('brackets the host when the port is not 22, and drops the key comment', () => {
     expect(knownHostsLine('localhost', 2222, `${HOST_KEY} root@abc`)).toBe(`[localhost]:2222 ${HOST_KEY}`);
     expect(knownHostsLine('edge.example.com', 22, HOST_KEY)).toBe(`edge.example.com ${HOST_KEY}`);
+  });
+});
+
+describe('connect instructions with shares', () => {
+  it('matches the golden text for alice in teams: her tunnel, the share she binds, the one she reaches', async () => {
+    await expect(renderConnectInstructions(teams, 'alice', { serverHost: 'edge.example.com' })).toMatchFileSnapshot('./fixtures/sshd/golden-connect/teams-alice.txt');
+  });
+
+  it('gives -R for an owned share and -L for a share of someone else, also in the config block', () => {
+    const lines = renderConnectInstructions(teams, 'alice', { serverHost: 'edge.example.com' }).split('\n');
+    expect(lines).toContain('ssh -N -R /run/shares/alice-vnc/sock:localhost:8081 -p 2222 -i ~/.ssh/id_ed25519 -o ExitOnForwardFailure=yes alice@edge.example.com');
+    expect(lines).toContain('ssh -N -L 15900:/run/shares/bob-db/sock -p 2222 -i ~/.ssh/id_ed25519 -o ExitOnForwardFailure=yes alice@edge.example.com');
+    expect(lines).toContain('    RemoteForward /run/shares/alice-vnc/sock localhost:8081');
+    expect(lines).toContain('    LocalForward 15900 /run/shares/bob-db/sock');
   });
 });

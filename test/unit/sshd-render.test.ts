@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderSshdFiles } from '../../sshd/render.js';
 import { MOUNTS, SSHD } from '../../stacks/layout.js';
-import { full, MODELS, type ModelCase } from './fixtures/sshd/models.js';
+import { full, MODELS, type ModelCase, teams } from './fixtures/sshd/models.js';
 
 const goldenPath = (c: ModelCase, file: string) => `./fixtures/sshd/golden/${c}/${file.slice(`${MOUNTS.config}/sshd/`.length)}`;
 
@@ -35,6 +35,19 @@ describe('renderSshdFiles', () => {
   it('is deterministic and does not depend on the order of users in the model', () => {
     const reversed = { ...full, users: [...full.users].reverse() };
     expect(JSON.stringify(renderSshdFiles(reversed))).toBe(JSON.stringify(renderSshdFiles(full)));
+  });
+
+  it('renders the CA keys and a principals file per user only with sshCA', () => {
+    expect(Object.keys(renderSshdFiles(full)).filter((p) => p.includes('principals') || p === SSHD.userCaKeys)).toEqual([]);
+    const files = renderSshdFiles(teams);
+    expect(files[SSHD.userCaKeys]).toBe(`${teams.sshCA[0]}\n`);
+    expect(files[`${SSHD.principalsDir}/dave`]).toMatch(/^restrict,port-forwarding dave$/m);
+  });
+
+  it('gives an expiring key an expiry-time in UTC (with Z: sshd would read it as local time)', () => {
+    const alice = renderSshdFiles(teams)[`${SSHD.authorizedKeysDir}/alice`]!;
+    expect(alice).toContain('restrict,port-forwarding,expiry-time="20261231000000Z" ecdsa-sha2-nistp256 ');
+    expect(alice).toMatch(/^restrict,port-forwarding ssh-ed25519 /m);
   });
 
   it('prefixes every key with restrict,port-forwarding', () => {
@@ -68,7 +81,7 @@ describe('sshd_config', () => {
     ['PasswordAuthentication', 'no'],
     ['KbdInteractiveAuthentication', 'no'],
     ['PermitRootLogin', 'no'],
-    ['UsePAM', 'no'],
+    ['UsePAM', 'yes'],
     ['PermitTTY', 'no'],
     ['AllowAgentForwarding', 'no'],
     ['X11Forwarding', 'no'],
@@ -85,7 +98,13 @@ describe('sshd_config', () => {
     ['AllowGroups', 'tgusers'],
     ['PermitUserEnvironment', 'no'],
     ['GatewayPorts', 'no'],
-    ['PerSourcePenalties', 'no'],
+    ['PerSourcePenalties', 'authfail:5s noauth:1s grace-exceeded:20s max:5m min:15s'],
+    ['MaxStartups', '20:30:100'],
+    ['PerSourceMaxStartups', '10'],
+    ['KexAlgorithms', 'mlkem768x25519-sha256,sntrup761x25519-sha512,curve25519-sha256,curve25519-sha256@libssh.org'],
+    ['HostKeyAlgorithms', 'ssh-ed25519,rsa-sha2-512,rsa-sha2-256'],
+    ['MACs', 'hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com,umac-128-etm@openssh.com'],
+    ['ForceCommand', '/usr/local/lib/tunnelgate/login'],
     ['LogLevel', 'VERBOSE'],
     ['Port', String(SSHD.port)],
   ])('sets %s %s', (key, value) => {
@@ -94,10 +113,34 @@ describe('sshd_config', () => {
 
   it('points every HostKey into the hostkeys volume', () => {
     const hostKeys = config.split('\n').filter((l) => l.startsWith('HostKey '));
-    expect(hostKeys).toEqual(['ed25519', 'ecdsa', 'rsa'].map((t) => `HostKey ${MOUNTS.hostkeys}/ssh_host_${t}_key`));
+    expect(hostKeys).toEqual(['ed25519', 'rsa'].map((t) => `HostKey ${MOUNTS.hostkeys}/ssh_host_${t}_key`));
   });
 
-  it('forces a command that prints one line', () => {
-    expect(directives.get('ForceCommand')).toMatch(/^echo '[^'\n]+'$/);
+  it('has no Match block and no TrustedUserCAKeys without shares and sshCA', () => {
+    expect(config).not.toMatch(/^Match |TrustedUserCAKeys/m);
+  });
+});
+
+describe('sshd_config with shares, sshCA and limits', () => {
+  const config = renderSshdFiles(teams)[SSHD.config]!;
+
+  it('opens -L for each share user to exactly the sockets of their shares, in Match blocks at the end', () => {
+    const tail = config.slice(config.indexOf('\nMatch '));
+    expect(tail.split('\n').filter((l) => l.startsWith('Match '))).toEqual(['Match User alice', 'Match User bob', 'Match User dave']);
+    expect(tail).toContain('Match User bob\n    AllowTcpForwarding yes\n    AllowStreamLocalForwarding yes\n    PermitOpen [/run/shares/alice-vnc/sock]:*\n');
+    // Nothing global after the first Match (it would only apply inside it).
+    expect(tail.split('\n').filter((l) => /^\w/.test(l) && !l.startsWith('Match '))).toEqual([]);
+  });
+
+  it('trusts the CA file and names the principals file', () => {
+    expect(config).toMatch(new RegExp(`^TrustedUserCAKeys ${SSHD.userCaKeys}$`, 'm'));
+    expect(config).toMatch(new RegExp(`^AuthorizedPrincipalsFile ${SSHD.principalsDir}/%u$`, 'm'));
+  });
+
+  it('writes the limits and turns penalties off when asked', () => {
+    expect(config).toMatch(/^MaxStartups 10:50:60$/m);
+    expect(config).toMatch(/^PerSourceMaxStartups 5$/m);
+    expect(config).toMatch(/^PerSourcePenalties no$/m);
+    expect(JSON.parse(renderSshdFiles(teams)[SSHD.accounts]!).tunnelsPerUser).toBe(4);
   });
 });

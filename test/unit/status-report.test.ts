@@ -27,8 +27,14 @@ describe('status report', () => {
       detail: 'General socket error (No such file or directory)',
     });
     expect(report.users).toEqual([
-      { name: 'alice', keys: 1, connected: ['/run/tunnels/alice/alice.example.com.sock', '/run/tunnels/alice/alice.example.com.3.sock'], offline: ['/run/tunnels/alice/alice.example.com.2.sock'] },
-      { name: 'bob', keys: 1, connected: [], offline: ['/run/tunnels/bob/bob.example.com.sock'] },
+      {
+        name: 'alice',
+        keys: 1,
+        expiring: [],
+        connected: ['/run/tunnels/alice/alice.example.com.sock', '/run/tunnels/alice/alice.example.com.3.sock'],
+        offline: ['/run/tunnels/alice/alice.example.com.2.sock'],
+      },
+      { name: 'bob', keys: 1, expiring: [], connected: [], offline: ['/run/tunnels/bob/bob.example.com.sock'] },
     ]);
     expect(report.routes.find((r) => r.host === 'wiki.example.com')).toMatchObject({ kind: 'upstream', target: 'http://wiki:8080', health: 'no check' });
     // The upstream's server is found by the name the renderer gives it, not by being the only one.

@@ -20,4 +20,10 @@ describe('the embedded demo', () => {
       ].join('\n'),
     );
   });
+
+  it('names the CAs and shares when there are any', () => {
+    const text = `acme: {ca: pebble}\nsshCA: ["${ED25519}"]\nusers:\n  alice: {}\n  bob: {}\nshares:\n  - {name: vnc, owner: alice, with: [bob]}\n`;
+    const { model } = validateConfig(text, 'edge.yaml');
+    expect(renderSummary(model!, 'edge.yaml').split('\n').slice(-2)).toEqual(['sshCA:   1 certificate authority', 'share:   vnc (alice -> bob)']);
+  });
 });

@@ -1,0 +1,23 @@
+/**
+ * Writes the login summaries into the sshd container (the `update-login` op, and after a renewal
+ * pass changed certificate dates): rendered with the certificate dates as they are at this
+ * moment, each file owned by its user and readable by nobody else.
+ */
+import { pruneLoginFilesArgv } from '../../sshd/image-paths.js';
+import type { EdgeModel } from '../../stacks/model.js';
+import * as engine from '../engine/index.js';
+import { filesHashPath, LOGIN_HASH_NAME, renderLoginState } from './files.js';
+import { certsIn } from './observe.js';
+
+/** Renders and writes every user's summary (removing those of users gone), then records their hash. */
+export async function writeLoginSummaries(model: EdgeModel, sshd: string, haproxy: string): Promise<void> {
+  const certs = await certsIn(haproxy).catch(() => undefined);
+  const { files, hash } = renderLoginState(model, certs);
+  await engine.putFiles(
+    sshd,
+    files.map((f) => ({ path: f.path, content: f.content, uid: f.uid, gid: 0, mode: 0o400 })),
+  );
+  const pruned = await engine.exec(sshd, pruneLoginFilesArgv(files.map((f) => f.path)));
+  if (pruned.exitCode !== 0) throw new Error(`sshd (${sshd}): removing old login summaries failed: ${pruned.stderr.trim()}`);
+  await engine.putFiles(sshd, [{ path: filesHashPath(LOGIN_HASH_NAME), content: `${hash}\n` }]);
+}
