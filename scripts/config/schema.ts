@@ -4,6 +4,9 @@
  * drift. Rules that span several keys (references, duplicates, key parsing) live in validate-*.ts.
  */
 import { ACME_SCHEMA } from './schema-acme.js';
+import { LOGS_SCHEMA } from './schema-logs.js';
+import { METRICS_SCHEMA } from './schema-metrics.js';
+import { NOTIFY_SCHEMA } from './schema-notify.js';
 import { ROUTES_SCHEMA } from './schema-routes.js';
 import { type Field, type ObjectField, portField } from './schema-types.js';
 import { USERS_SCHEMA } from './schema-users.js';
@@ -32,6 +35,9 @@ export const EDGE_SCHEMA: ObjectField = {
     acme: ACME_SCHEMA,
     users: USERS_SCHEMA,
     routes: ROUTES_SCHEMA,
+    metrics: METRICS_SCHEMA,
+    logs: LOGS_SCHEMA,
+    notify: NOTIFY_SCHEMA,
   },
 };
 

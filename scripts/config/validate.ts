@@ -9,6 +9,9 @@ import { type ConfigPath, int, obj, Problems, str } from './problems.js';
 import { EDGE_SCHEMA } from './schema.js';
 import { walkSchema } from './schema-walk.js';
 import { validateAcme } from './validate-acme.js';
+import { validateLogs } from './validate-logs.js';
+import { validateMetrics } from './validate-metrics.js';
+import { validateNotify } from './validate-notify.js';
 import { validateRoutes } from './validate-routes.js';
 import { validateUsers } from './validate-users.js';
 
@@ -58,6 +61,9 @@ export function validateConfig(text: string, file: string): ValidationResult {
     acme.challenge,
     out,
   );
+  const metrics = validateMetrics(raw.metrics, ports, out);
+  const logs = validateLogs(raw.logs);
+  const notify = validateNotify(raw.notify, out);
   if (out.list.length > 0) return { problems: out.list, problemAt };
   const model: EdgeModel = {
     project: str(raw.project) ?? 'tunnelgate',
@@ -65,6 +71,9 @@ export function validateConfig(text: string, file: string): ValidationResult {
     acme,
     users: users.sort((a, b) => a.name.localeCompare(b.name)),
     routes: routes.sort((a, b) => a.host.localeCompare(b.host)),
+    ...(metrics ? { metrics } : {}),
+    ...(logs ? { logs } : {}),
+    ...(notify ? { notify } : {}),
   };
   return { model, problems: [], problemAt };
 }
