@@ -7,6 +7,8 @@ import type { EdgeModel } from '../stacks/model.js';
 import { ACME_BACKEND, backendName, HTML_CONTENT_TYPE, tunnelPagePath, UNKNOWN_HOST_BACKEND, UNKNOWN_HOST_PAGE } from './names.js';
 import { renderBackends } from './render-backends.js';
 import { renderCrtList } from './render-crt-list.js';
+import { renderLogging } from './render-logging.js';
+import { renderMetricsFiles, renderMetricsGlobal, renderMetricsSections } from './render-metrics.js';
 import { renderTunnelPage, renderUnknownHostPage } from './render-pages.js';
 import { hostCondition, routingOrder, sortedRoutes } from './routes.js';
 
@@ -117,13 +119,14 @@ function fixedBackends(): string[][] {
 export function renderHaproxyCfg(model: EdgeModel): string {
   const sections = [
     [`# Rendered by tunnelgate for project ${model.project}. Do not edit: \`npm run up\` rewrites it.`],
-    globalSection,
-    defaultsSection,
+    [...globalSection, ...renderMetricsGlobal(model)],
+    ...renderLogging(model, defaultsSection),
     resolversSection,
     httpFrontend(model),
     httpsFrontend(model),
     ...fixedBackends(),
     ...renderBackends(sortedRoutes(model)),
+    ...renderMetricsSections(model),
   ];
   return `${sections.map((s) => s.join('\n')).join('\n\n')}\n`;
 }
@@ -137,6 +140,7 @@ export function renderHaproxyFiles(model: EdgeModel): Record<string, string> {
     [HAPROXY.cfg]: renderHaproxyCfg(model),
     [HAPROXY.crtList]: renderCrtList(model),
     [UNKNOWN_HOST_PAGE]: renderUnknownHostPage(),
+    ...renderMetricsFiles(model),
   };
   for (const route of sortedRoutes(model)) {
     if (route.kind === 'tunnel') files[tunnelPagePath(route.host)] = renderTunnelPage(route, model.ports.ssh);

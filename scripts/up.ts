@@ -4,8 +4,10 @@ import { COMMON_HELP, parseFlags } from './cli/flags.js';
 import { runScript } from './cli/run-script.js';
 import { demoKeyPath } from './config/demo.js';
 import { loadConfig } from './config/load-config.js';
+import { recordEngine } from './config/state-dir.js';
 import { converge, planConvergence } from './deploy/converge.js';
 import { renderPlan } from './deploy/plan-text.js';
+import { engineInfo } from './engine/index.js';
 import { readHostKey } from './live/server-host-key.js';
 import { renderUpGuide } from './report/connect-guide.js';
 import { renderSummary } from './report/summary.js';
@@ -34,13 +36,15 @@ await runScript(async (argv) => {
   }
   const acme = !flags['no-acme'];
   const { model, source, demo } = loadConfig(flags);
-  console.log(`${renderSummary(model, source)}\n`);
+  const engine = engineInfo();
+  console.log(`${renderSummary(model, source)}\nengine:  ${engine.description}\n`);
   if (flags['dry-run']) {
     console.log(`plan:\n${renderPlan((await planConvergence(model, { acme })).ops)}`);
     return 0;
   }
   const started = Date.now();
   const result = await converge(model, (line) => console.log(line), new Date(), { acme });
+  recordEngine(model.project, engine.url);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   for (const r of result.issued?.results ?? []) console.log(`  certificate ${renderHostResult(r)}`);
   console.log(result.ops.length === 0 ? `nothing to do: the stack matches ${source} (${seconds}s)` : `done in ${seconds}s`);
@@ -50,6 +54,7 @@ await runScript(async (argv) => {
   for (const r of failed) console.error(`warning: no certificate for ${r.host}: ${r.error ?? r.rotationError}`);
   if (failed.length) console.error('warning: the stack is up, serving self-signed placeholders for these hosts; fix the cause and run `npm run renew`');
   const hostKey = await readHostKey(model.project);
-  console.log(`\n${renderUpGuide(model, { ...(demo ? { demo: { keyPath: demoKeyPath() } } : {}), ...(hostKey ? { hostKey } : {}) })}`);
+  const guide = { ...(demo ? { demo: { keyPath: demoKeyPath() } } : {}), ...(hostKey ? { hostKey } : {}), ...(engine.remoteHost ? { serverHost: engine.remoteHost } : {}) };
+  console.log(`\n${renderUpGuide(model, guide)}`);
   return failed.length ? 1 : 0;
 });
