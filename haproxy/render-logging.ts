@@ -12,6 +12,9 @@ import type { EdgeModel } from '../stacks/model.js';
 
 const RING = 'access';
 
+/** Bytes of one log line: room for a path cut at HAProxy's 1024 (tune.http.logurilen) and the other fields. */
+const MAX_LINE = 4096;
+
 /**
  * The JSON line (HAProxy 3.0 `%{+json}o`: strings quoted and escaped, numbers bare). The query
  * string is left out on purpose: it often carries tokens. `time` is when the line is written
@@ -55,16 +58,17 @@ export function renderLogging(model: EdgeModel, defaults: string[]): string[][] 
       // Errors, timeouts, retries and 5xx are logged at level err instead of info, so stdout
       // (`docker logs`) keeps only those, as without access logs; the ring gets every request.
       '    option log-separate-errors',
-      '    log stdout format raw daemon err',
-      `    log ring@${RING} format raw daemon`,
+      // `len`: HAProxy cuts log lines at 1024 bytes by default, and with them the JSON.
+      `    log stdout len ${MAX_LINE} format raw daemon err`,
+      `    log ring@${RING} len ${MAX_LINE} format raw daemon`,
       `    log-format "%{+json}o ${JSON_FIELDS.join(' ')}"`,
     ],
     [
       `ring ${RING}`,
       '    description "access log, forwarded to the logger container (haproxy/log-collector.sh)"',
       '    format raw',
-      // Longer lines would be cut, and with them the JSON; URIs are cut at 1024 bytes before that.
-      '    maxlen 4096',
+      // Longer lines would be cut, and with them the JSON; paths are cut at 1024 bytes before that.
+      `    maxlen ${MAX_LINE}`,
       // Bytes, written out: "4m" would be read as 4 and leave the 16 KB default (about 50 lines).
       '    size 4194304',
       '    timeout connect 2s',

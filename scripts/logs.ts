@@ -37,7 +37,8 @@ await runScript(async (argv) => {
   if (route && !model.routes.some((r) => r.host === route)) throw new UsageError(`--route ${route}: not a route in edge.yaml (routes: ${model.routes.map((r) => r.host).join(', ') || 'none'})`);
   await ping();
   const stop = new AbortController();
-  process.once('SIGINT', () => stop.abort());
+  // `on`, not `once`: a second Ctrl-C (tsx relays the first one too) must not kill us half-way.
+  process.on('SIGINT', () => stop.abort());
   await readAccessLog(model.project, { lines, ...(route ? { needle: routeNeedle(route) } : {}), ...(flags.follow ? { follow: stop.signal } : {}) }, (raw) => {
     const line = parseAccessLine(raw);
     if (matchesRoute(line, route)) console.log(flags.json ? line.raw : formatAccessLine(line));

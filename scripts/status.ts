@@ -65,7 +65,8 @@ await runScript(async (argv) => {
   }
   const tty = Boolean(process.stdout.isTTY);
   const stop = new AbortController();
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
+  // `on`, not `once`: a second Ctrl-C (tsx relays the first one too) must not kill us half-way.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => stop.abort());
   if (tty) process.stdout.write(TTY.enter);
   let prev: TrafficSample | undefined;
   try {

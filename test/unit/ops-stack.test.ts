@@ -112,8 +112,8 @@ describe("HAProxy's files", () => {
 
   it('log every request to the ring in JSON and keep stdout for errors, only with access logs', () => {
     const cfg = renderHaproxyFiles(operated)[HAPROXY.cfg]!;
-    expect(cfg).toContain('    log ring@access format raw daemon\n');
-    expect(cfg).toContain('    log stdout format raw daemon err\n');
+    expect(cfg).toContain('    log ring@access len 4096 format raw daemon\n');
+    expect(cfg).toContain('    log stdout len 4096 format raw daemon err\n');
     expect(cfg).toContain('server logger unix@/run/logs/collector.sock log-proto legacy');
     expect(cfg).not.toMatch(/option dontlog-normal|log global|option httplog/);
     expect(renderHaproxyFiles(demo)[HAPROXY.cfg]).toContain('    option dontlog-normal\n');
