@@ -5,7 +5,7 @@
  * `tcp://` with TLS through a TLS endpoint with client certificates in front of the engine.
  * The commands run as a user runs them (`tsx scripts/…`), with a HOME of their own.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { createServer, type Server } from 'node:tls';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { $ } from 'zx';
 import { teardown } from '../../scripts/deploy/teardown.js';
 import * as engine from '../../scripts/engine/index.js';
 import { LABEL } from '../../stacks/labels.js';
@@ -168,18 +169,18 @@ describe('DOCKER_HOST=tcp://… with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH', ()
   const dir = mkdtempSync(join(tmpdir(), 'tg-remote-tls-'));
   let server: Server;
   let port: number;
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+  const openssl = (...args: string[]) => $({ cwd: dir, quiet: true })`openssl ${args}`;
 
   /** A CA, a server certificate for 127.0.0.1 and a client certificate, as `dockerd --tlsverify` setups have. */
-  function makeCertificates(): void {
-    openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2', '-subj', '/CN=test engine CA', '-keyout', 'ca-key.pem', '-out', 'ca.pem');
+  async function makeCertificates(): Promise<void> {
+    await openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2', '-subj', '/CN=test engine CA', '-keyout', 'ca-key.pem', '-out', 'ca.pem');
     for (const [name, ext] of [
       ['server', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n'],
       ['client', 'extendedKeyUsage=clientAuth\n'],
     ] as const) {
       writeFileSync(join(dir, `${name}.ext`), ext);
-      openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', `/CN=${name}`, '-keyout', `${name}-key.pem`, '-out', `${name}.csr`);
-      openssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca-key.pem', '-CAcreateserial', '-days', '2', '-extfile', `${name}.ext`, '-out', `${name}.pem`);
+      await openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', `/CN=${name}`, '-keyout', `${name}-key.pem`, '-out', `${name}.csr`);
+      await openssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca-key.pem', '-CAcreateserial', '-days', '2', '-extfile', `${name}.ext`, '-out', `${name}.pem`);
     }
     mkdirSync(join(dir, 'client'));
     cpSync(join(dir, 'ca.pem'), join(dir, 'client', 'ca.pem'));
@@ -188,7 +189,7 @@ describe('DOCKER_HOST=tcp://… with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH', ()
   }
 
   beforeAll(async () => {
-    makeCertificates();
+    await makeCertificates();
     const read = (f: string) => readFileSync(join(dir, f));
     // dockerd's own --tlsverify listener, in front of the local socket: client certificates
     // from the CA only, then every byte to the engine.
@@ -228,7 +229,7 @@ describe('DOCKER_HOST=tcp://… with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH', ()
     expect(missing.stderr).toContain(`${join(dir, 'nowhere', 'ca.pem')} does not exist (hint: DOCKER_CERT_PATH names the folder with ca.pem, cert.pem and key.pem)`);
     const stranger = join(dir, 'stranger');
     mkdirSync(stranger);
-    openssl(
+    await openssl(
       'req',
       '-x509',
       '-newkey',
