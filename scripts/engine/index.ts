@@ -4,7 +4,7 @@
  * It knows nothing of HAProxy, sshd or ACME.
  */
 export { docker, engineInfo, ping } from './client.js';
-export { containerAddress, createContainer, listContainers, removeContainer, signalContainer, startContainer, stopContainer } from './containers.js';
+export { containerAddress, containerUsage, createContainer, listContainers, removeContainer, signalContainer, startContainer, stopContainer } from './containers.js';
 export { exec, execStream } from './exec.js';
 export { putFiles, readDir } from './files.js';
 export { buildImage, imageExists } from './images.js';
