@@ -3,6 +3,7 @@
  *   routes 10 / 100 / 1,000 (tunnel routes of one user): `up` from nothing, a no-op `up`, adding
  *     one route (a reload), HAProxy's and sshd's memory, `status` (which reads each certificate),
  *     and a scrape of both metrics paths;
+ *   users 10 / 100 (a tunnel route each): `up`, and adding one user live in sshd;
  *   tunnels 10 / 100 (real `ssh -N -R` processes, one slot each): time until HAProxy sees every
  *     slot up, memory, and sshd's and HAProxy's CPU over 10 idle seconds (health checks only).
  * Its own project (tg-bench-scale-*), loopback and its own network only, removed at the end.
@@ -26,9 +27,12 @@ import { waitFor } from '../testkit/wait.js';
 const project = `tg-bench-scale-${randomBytes(3).toString('hex')}`;
 process.env.TUNNELGATE_TEST_RUN = project;
 const quiet = () => {};
-// `npm run bench:scale -- tunnels` runs only the tunnel part.
-const ROUTES = process.argv.includes('tunnels') ? [] : [10, 100, 1000];
-const TUNNELS = [10, 100];
+// `npm run bench:scale -- routes|users|tunnels` runs only those parts.
+const only = ['routes', 'users', 'tunnels'].filter((p) => process.argv.includes(p));
+const part = (name: string, sizes: number[]) => (only.length === 0 || only.includes(name) ? sizes : []);
+const ROUTES = part('routes', [10, 100, 1000]);
+const USERS = part('users', [10, 100]);
+const TUNNELS = part('tunnels', [10, 100]);
 const key = keyPair('bench-scale');
 const ports = { http: await freePort(), https: await freePort(), ssh: await freePort() };
 const metricsPort = await freePort();
@@ -69,6 +73,30 @@ async function routes(n: number): Promise<void> {
   report('status (reads every certificate)', since(t));
   report('scrape /metrics', await scrape('/metrics'));
   report('scrape /metrics/tunnelgate', await scrape('/metrics/tunnelgate'));
+  await teardown(project, { volumes: true, log: quiet });
+}
+
+/** `n` users with a tunnel route each: `up`, and one user more applied live in sshd. */
+async function users(n: number): Promise<void> {
+  console.log(`users: ${n}`);
+  const keys = Array.from({ length: n + 1 }, (_, i) => keyPair(`bench-user${i}`).pub);
+  const withUsers = (count: number) => {
+    const names = Array.from({ length: count }, (_, i) => `user${i}`);
+    const file = writeEdgeYaml(`scale-users-${count}`, {
+      project,
+      ports,
+      users: Object.fromEntries(names.map((u, i) => [u, [keys[i]!]])),
+      routes: names.map((u) => ({ host: `${u}.scale.test`, tunnel: u })),
+    });
+    return loadConfig({ config: file }).model;
+  };
+  let t = Date.now();
+  await converge(withUsers(n), quiet);
+  report('up from nothing (no ACME)', since(t));
+  t = Date.now();
+  const res = await converge(withUsers(n + 1), quiet);
+  report('one user more (update-users, reload)', `${since(t)} (${res.ops.map((o) => o.op).join(', ')})`);
+  report('sshd memory', mib((await usage('sshd')).memoryBytes));
   await teardown(project, { volumes: true, log: quiet });
 }
 
@@ -116,6 +144,7 @@ async function tunnels(n: number): Promise<void> {
 
 try {
   for (const n of ROUTES) await routes(n);
+  for (const n of USERS) await users(n);
   for (const n of TUNNELS) await tunnels(n);
 } finally {
   await teardown(project, { volumes: true, log: quiet });

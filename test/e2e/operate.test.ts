@@ -4,7 +4,8 @@
  * read by `npm run logs` (filtered, followed, rotated); and `status --watch` in a pipe, stopped by
  * Ctrl-C (SIGINT). One stack with the embedded Pebble, shared by the tests in order.
  */
-import { appendFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../scripts/config/load-config.js';
@@ -17,7 +18,7 @@ import { keyPair } from '../../testkit/keys.js';
 import { freePort, get, localService } from '../../testkit/net.js';
 import { type SshProcess, stop, tunnel } from '../../testkit/ssh.js';
 import { waitFor } from '../../testkit/wait.js';
-import { runCli, startCli } from './support-cli.js';
+import { REPO, runCli, startCli } from './support-cli.js';
 
 const say = () => {};
 const HOST = 'app.ops.test';
@@ -140,6 +141,14 @@ describe('metrics', () => {
     expect(sample(ours, 'tunnelgate_config_loaded_timestamp_seconds')).toBeGreaterThan(Date.now() / 1000 - 600);
   });
 
+  it('have every series the shipped Grafana dashboard queries', async () => {
+    const dashboard = readFileSync(new URL('../../docs/grafana-dashboard.json', import.meta.url), 'utf8');
+    const wanted = new Set(dashboard.match(/\b(haproxy|tunnelgate)_[a-z_]+/g));
+    const scraped = `${await metrics('/metrics')}${await metrics('/metrics/tunnelgate')}`;
+    expect(wanted.size).toBeGreaterThan(10);
+    expect([...wanted].filter((name) => !new RegExp(`^${name}[{ ]`, 'm').test(scraped))).toEqual([]);
+  });
+
   it('follow a tunnel connecting: slot UP, tunnels connected per user', async () => {
     procs.push(tunnel(ports.ssh, 'alice', alice.path, `/run/tunnels/alice/${HOST}.sock`, service.port));
     await waitFor(
@@ -227,8 +236,9 @@ describe('access logs', () => {
     const all = (await engine.exec(name('logger'), ['sh', '-c', 'cat /run/logs/access.log.* /run/logs/access.log'])).stdout.trim().split('\n');
     const broken = all.filter((l) => l.startsWith('{') && !isJson(l));
     expect(broken).toEqual([]);
-    const last = await logs('-n', '1', '--route', HOST);
-    expect(last.stdout).toContain('/rotate-1199-');
+    // `npm run logs` reads the rotated files too: every request of the burst is still there.
+    const kept = await logs('-n', '5000', '--route', HOST);
+    for (const i of [0, 600, 1199]) expect(kept.stdout).toContain(`/rotate-${i}-`);
   });
 });
 
@@ -259,5 +269,30 @@ describe('status --watch', () => {
     const last = end.stdout.trim().split('\n--- ').at(-1)!;
     expect(last).toMatch(/^alice\s+1\/2 slots$/m);
     expect(last).toMatch(new RegExp(`^${HOST.replaceAll('.', '\\.')}\\s+\\d+\\s+renewed\\s+CN=Pebble`, 'm'));
+  });
+  it('on a terminal draws in the alternate screen, and Ctrl-C typed there restores the terminal and exits 0', async () => {
+    // `script` gives the command a real pseudo-terminal; typing ^C into it makes the kernel send
+    // SIGINT to the foreground process group, exactly as a user's Ctrl-C does.
+    const tsx = `${REPO}node_modules/.bin/tsx`;
+    const child = spawn('script', ['-qfec', `${tsx} ${REPO}scripts/status.ts --config ${file} --watch`, '/dev/null'], {
+      cwd: REPO,
+      env: { ...process.env, ...cliEnv() },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    await waitFor(
+      async () => out,
+      (o) => (o.match(/\x1b\[H\x1b\[2J/g) ?? []).length >= 2,
+      20_000,
+      250,
+    );
+    child.stdin.write('\x03');
+    expect(await exited).toBe(0);
+    expect(out).toContain('\x1b[?1049h\x1b[?25l');
+    expect(out).toContain(`tunnelgate ${project} on unix:///var/run/docker.sock`);
+    expect(out).toContain('(every 1s; Ctrl-C quits)');
+    expect(out.trimEnd().endsWith('\x1b[?25h\x1b[?1049l')).toBe(true);
   });
 });
