@@ -4,10 +4,10 @@
  * read by `npm run logs` (filtered, followed, rotated); and `status --watch` in a pipe, stopped by
  * Ctrl-C (SIGINT). One stack with the embedded Pebble, shared by the tests in order.
  */
-import { spawn } from 'node:child_process';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { $ } from 'zx';
 import { loadConfig } from '../../scripts/config/load-config.js';
 import { converge } from '../../scripts/deploy/converge.js';
 import { teardown } from '../../scripts/deploy/teardown.js';
@@ -270,26 +270,22 @@ describe('status --watch', () => {
     expect(last).toMatch(/^alice\s+1\/2 slots$/m);
     expect(last).toMatch(new RegExp(`^${HOST.replaceAll('.', '\\.')}\\s+\\d+\\s+renewed\\s+CN=Pebble`, 'm'));
   });
+
   it('on a terminal draws in the alternate screen, and Ctrl-C typed there restores the terminal and exits 0', async () => {
     // `script` gives the command a real pseudo-terminal; typing ^C into it makes the kernel send
     // SIGINT to the foreground process group, exactly as a user's Ctrl-C does.
     const tsx = `${REPO}node_modules/.bin/tsx`;
-    const child = spawn('script', ['-qfec', `${tsx} ${REPO}scripts/status.ts --config ${file} --watch`, '/dev/null'], {
-      cwd: REPO,
-      env: { ...process.env, ...cliEnv() },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const term = $({ cwd: REPO, env: { ...process.env, ...cliEnv() }, nothrow: true, quiet: true })`script -qfec ${`${tsx} ${REPO}scripts/status.ts --config ${file} --watch`} /dev/null`;
     let out = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    term.stdout.on('data', (b: Buffer) => (out += b.toString()));
     await waitFor(
       async () => out,
       (o) => o.split('\x1b[H\x1b[2J').length > 2,
       20_000,
       250,
     );
-    child.stdin.write('\x03');
-    expect(await exited).toBe(0);
+    term.stdin.write('\x03');
+    expect((await term).exitCode).toBe(0);
     expect(out).toContain('\x1b[?1049h\x1b[?25l');
     expect(out).toContain(`tunnelgate ${project} on unix:///var/run/docker.sock`);
     expect(out).toContain('(every 1s; Ctrl-C quits)');
