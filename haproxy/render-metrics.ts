@@ -172,28 +172,25 @@ core.register_service(${lua(SERVICE)}, "http", function(applet)
   for _, u in ipairs(users) do sample("tunnelgate_user_tunnel_slots", { "user", u }, slots[u] or 0) end
 
   local certs = certificates(now)
-  family("tunnelgate_certificate_issued", "gauge", "1 when the route's certificate was issued by the CA, 0 while it is the self-signed placeholder.")
-  for _, r in ipairs(routes) do sample("tunnelgate_certificate_issued", { "route", r.host }, certs[r.host].issued and 1 or 0) end
-  family("tunnelgate_certificate_expiry_seconds", "gauge", "Seconds until the issued certificate expires (negative once expired).")
-  for _, r in ipairs(routes) do
-    local c = certs[r.host]
-    if c.not_after then sample("tunnelgate_certificate_expiry_seconds", { "route", r.host }, c.not_after - now) end
+  -- One series per route: fn(route, certificate) gives the value (and more labels), nil for none.
+  local function per_route(name, help, fn)
+    family(name, "gauge", help)
+    for _, r in ipairs(routes) do
+      local value, extra = fn(r, certs[r.host])
+      if value then
+        local labels = { "route", r.host }
+        for _, l in ipairs(extra or {}) do labels[#labels + 1] = l end
+        sample(name, labels, value)
+      end
+    end
   end
-  family("tunnelgate_certificate_not_after_timestamp_seconds", "gauge", "When the issued certificate expires (Unix time).")
-  for _, r in ipairs(routes) do
-    local c = certs[r.host]
-    if c.not_after then sample("tunnelgate_certificate_not_after_timestamp_seconds", { "route", r.host }, c.not_after) end
-  end
-  family("tunnelgate_certificate_last_renewal_success", "gauge", "Outcome of the last renewal attempt: 1 renewed or not due, 0 failed.")
-  for _, r in ipairs(routes) do
-    local c = certs[r.host]
-    if c.result then sample("tunnelgate_certificate_last_renewal_success", { "route", r.host, "result", c.result }, c.result == "failed" and 0 or 1) end
-  end
-  family("tunnelgate_certificate_last_renewal_timestamp_seconds", "gauge", "When the last renewal attempt ran (Unix time).")
-  for _, r in ipairs(routes) do
-    local c = certs[r.host]
-    if c.attempt then sample("tunnelgate_certificate_last_renewal_timestamp_seconds", { "route", r.host }, c.attempt) end
-  end
+  per_route("tunnelgate_certificate_issued", "1 when the route's certificate was issued by the CA, 0 while it is the self-signed placeholder.", function(_, c) return c.issued and 1 or 0 end)
+  per_route("tunnelgate_certificate_expiry_seconds", "Seconds until the issued certificate expires (negative once expired).", function(_, c) return c.not_after and c.not_after - now end)
+  per_route("tunnelgate_certificate_not_after_timestamp_seconds", "When the issued certificate expires (Unix time).", function(_, c) return c.not_after end)
+  per_route("tunnelgate_certificate_last_renewal_success", "Outcome of the last renewal attempt: 1 renewed or not due, 0 failed.", function(_, c)
+    if c.result then return (c.result == "failed" and 0 or 1), { "result", c.result } end
+  end)
+  per_route("tunnelgate_certificate_last_renewal_timestamp_seconds", "When the last renewal attempt ran (Unix time).", function(_, c) return c.attempt end)
 
   family("tunnelgate_config_info", "gauge", "The configuration HAProxy runs: hash of the files npm run up applied.")
   sample("tunnelgate_config_info", { "project", project, "hash", ((read(applied_hash_file) or "unknown"):gsub("%s", "")) }, 1)
