@@ -12,7 +12,9 @@ import { renderHttpBackends } from './render-backends.js';
 import { renderCrtList } from './render-crt-list.js';
 import { httpFrontend, httpsFrontend, tlsRouterSections } from './render-frontends.js';
 import { globalSection, httpDefaultsSection, resolversSection, tcpDefaultsSection } from './render-global.js';
+import { renderLogging } from './render-logging.js';
 import { renderRuntimeFiles, runtimeFiles } from './render-maps.js';
+import { renderMetricsFiles, renderMetricsGlobal, renderMetricsSections } from './render-metrics.js';
 import { renderAccessPages, renderTunnelPage, renderUnknownHostPage } from './render-pages.js';
 import { renderPassthroughBackends, renderTcpRoutes } from './render-tcp.js';
 import { sortedRoutes } from './routes.js';
@@ -38,9 +40,9 @@ function sections(model: EdgeModel): Section[] {
   const routes = sortedRoutes(model);
   return [
     { lines: [`# Rendered by tunnelgate for project ${model.project}. Do not edit: \`npm run up\` rewrites it.`] },
-    { lines: globalSection },
+    { lines: [...globalSection, ...renderMetricsGlobal(model)] },
     { lines: tcpDefaultsSection },
-    { lines: httpDefaultsSection },
+    ...renderLogging(model, httpDefaultsSection).map((lines) => ({ lines })),
     { lines: resolversSection },
     httpFrontend(model),
     ...tlsRouterSections(),
@@ -49,6 +51,7 @@ function sections(model: EdgeModel): Section[] {
     ...renderTcpRoutes(model.tcp ?? []),
     ...renderPassthroughBackends(routes.filter(isPassthrough)),
     ...renderHttpBackends(routes.filter((r) => !isPassthrough(r))),
+    ...renderMetricsSections(model).map((lines) => ({ lines })),
   ];
 }
 
@@ -69,6 +72,7 @@ function sideFiles(model: EdgeModel): Record<string, string> {
     [ACCESS_PAGES.address]: access.address,
     [ACCESS_PAGES.misdirected]: access.misdirected,
     ...renderRuntimeFiles(model),
+    ...renderMetricsFiles(model),
   };
   for (const route of sortedRoutes(model)) {
     if (route.kind === 'tunnel' && !isPassthrough(route)) files[tunnelPagePath(route.host)] = renderTunnelPage(route, model.ports.ssh, model.offlinePage);

@@ -44,7 +44,7 @@ export interface ServerState {
 }
 
 /** Splits one CSV line; HAProxy quotes a field (doubling `"`) only when it holds `,` or `"`. */
-function csvFields(line: string): string[] {
+export function csvFields(line: string): string[] {
   const fields: string[] = [];
   let field = '';
   let quoted = false;

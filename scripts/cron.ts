@@ -13,12 +13,22 @@ const HELP = `usage: npm run cron -- install|remove|show [options]
 
   install   add (or replace) one crontab line for this user that runs \`npm run renew\` every
             night at a random time between 01:00 and 05:59, output appended to
-            .state/<project>/renew.log; a re-install keeps the time chosen first
+            .state/<project>/renew.log (a timestamped header per run, kept under 2 MiB);
+            a re-install keeps the time chosen first. DOCKER_HOST (with DOCKER_TLS_VERIFY
+            and DOCKER_CERT_PATH) is written into the line, so the nightly run reaches the
+            same engine; for ssh:// it has no ssh-agent, so use an IdentityFile without a
+            passphrase in ~/.ssh/config
   remove    take that line out; other crontab lines are left alone
   show      print the installed line, or the line install would add
 
 --config and --project are passed on to renew.
 ${COMMON_HELP}`;
+
+/** What the nightly run needs from this shell's environment: the engine it talks to and the state folder. */
+function cronEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const names = ['DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'TUNNELGATE_STATE'] as const;
+  return Object.fromEntries(names.flatMap((n) => (env[n] ? [[n, n === 'DOCKER_CERT_PATH' || n === 'TUNNELGATE_STATE' ? resolve(env[n]) : env[n]]] : [])));
+}
 
 await runScript(async (argv) => {
   const flags = parseFlags(argv);
@@ -40,6 +50,7 @@ await runScript(async (argv) => {
     path: [dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].filter((d, i, all) => all.indexOf(d) === i).join(':'),
     // stateDir creates .state/<project>/ (0700): cron's `>>` cannot create a missing directory.
     logFile: join(stateDir(project), 'renew.log'),
+    env: cronEnv(process.env),
   };
   const state = await readCronState(req);
   if (state.missing) {

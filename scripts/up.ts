@@ -4,9 +4,11 @@ import { COMMON_HELP, parseFlags } from './cli/flags.js';
 import { runScript } from './cli/run-script.js';
 import { demoKeyPath } from './config/demo.js';
 import { loadConfig } from './config/load-config.js';
+import { recordEngine } from './config/state-dir.js';
 import { converge, planConvergence } from './deploy/converge.js';
 import { checkExternalNetworks } from './deploy/external-networks.js';
 import { renderPlan } from './deploy/plan-text.js';
+import { engineInfo } from './engine/index.js';
 import { readHostKey } from './live/server-host-key.js';
 import { renderUpGuide } from './report/connect-guide.js';
 import { keyExpiryWarnings } from './report/key-expiry.js';
@@ -36,7 +38,8 @@ await runScript(async (argv) => {
   }
   const acme = !flags['no-acme'];
   const { model, source, demo, locate } = loadConfig(flags);
-  console.log(`${renderSummary(model, source)}\n`);
+  const engine = engineInfo();
+  console.log(`${renderSummary(model, source)}\nengine:  ${engine.description}\n`);
   for (const warning of renderWarnings(model)) console.error(`warning: ${warning}`);
   await checkExternalNetworks(model, locate);
   for (const w of keyExpiryWarnings(model, new Date())) console.error(w);
@@ -46,6 +49,7 @@ await runScript(async (argv) => {
   }
   const started = Date.now();
   const result = await converge(model, (line) => console.log(line), new Date(), { acme });
+  recordEngine(model.project, engine.url);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   for (const r of result.issued?.results ?? []) console.log(`  certificate ${renderHostResult(r)}`);
   console.log(result.ops.length === 0 ? `nothing to do: the stack matches ${source} (${seconds}s)` : `done in ${seconds}s`);
@@ -55,6 +59,7 @@ await runScript(async (argv) => {
   for (const r of failed) console.error(`warning: no certificate for ${r.host}: ${r.error ?? r.rotationError}`);
   if (failed.length) console.error('warning: the stack is up, serving self-signed placeholders for these hosts; fix the cause and run `npm run renew`');
   const hostKey = await readHostKey(model.project);
-  console.log(`\n${renderUpGuide(model, { ...(demo ? { demo: { keyPath: demoKeyPath() } } : {}), ...(hostKey ? { hostKey } : {}) })}`);
+  const guide = { ...(demo ? { demo: { keyPath: demoKeyPath() } } : {}), ...(hostKey ? { hostKey } : {}), ...(engine.remoteHost ? { serverHost: engine.remoteHost } : {}) };
+  console.log(`\n${renderUpGuide(model, guide)}`);
   return failed.length ? 1 : 0;
 });

@@ -34,6 +34,20 @@ export const HAPROXY = {
   /** Ports inside the container; the host ports in edge.yaml are published onto these. */
   httpPort: 80,
   httpsPort: 443,
+  /** The metrics frontend (edge.yaml `metrics`), published on the host's 127.0.0.1 only. */
+  metricsPort: 9101,
+  /** The Lua service that serves the project's own series (haproxy/render-metrics.ts). */
+  metricsLua: `${MOUNTS.config}/haproxy/metrics.lua`,
+} as const;
+
+/**
+ * Access logs (edge.yaml `logs.access`): the `logs` volume, mounted read-only into haproxy (it
+ * only connects to the collector's socket) and read-write into the logger, which writes the files.
+ */
+export const ACCESS_LOG = {
+  dir: '/run/logs',
+  socket: '/run/logs/collector.sock',
+  file: '/run/logs/access.log',
 } as const;
 
 export const SSHD = {

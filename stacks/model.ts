@@ -156,6 +156,33 @@ export type TcpRoute = TcpTunnelRoute | TcpUpstreamRoute;
 
 /** What a tunnel route's 503 page shows: the owner and the ssh command, or nothing about them. */
 export type OfflinePage = 'instructions' | 'plain';
+/** `metrics:`: a Prometheus endpoint published on the edge host's loopback only. */
+export interface MetricsModel {
+  /** Host port, published on 127.0.0.1. */
+  port: number;
+}
+
+/** `logs:`: one JSON line per request, kept in the `logs` volume, rotated by size. */
+export interface LogsModel {
+  access: boolean;
+  /** A file is rotated once it reaches this size. */
+  maxFileMB: number;
+  /** Rotated files kept besides the current one. */
+  maxFiles: number;
+}
+
+/** `notify:`: who hears about it when `renew` finds a certificate in trouble. */
+export interface NotifyModel {
+  /**
+   * An executable run on the machine that runs `renew`, the JSON report on its stdin.
+   * `validateConfig` returns it as written; `loadConfig` resolves it against edge.yaml's directory.
+   */
+  command?: string;
+  /** An https:// URL (http:// on loopback only) the JSON report is POSTed to. */
+  webhook?: string;
+  /** Report a certificate with fewer days left than this, even when nothing failed. */
+  daysLeft: number;
+}
 
 export interface EdgeModel {
   project: string;
@@ -174,6 +201,12 @@ export interface EdgeModel {
   /** Sorted by name. */
   shares: ShareModel[];
   limits: LimitsModel;
+  /** Absent: no metrics endpoint. */
+  metrics?: MetricsModel;
+  /** Absent: errors only, through HAProxy's stdout (`docker logs`). */
+  logs?: LogsModel;
+  /** Absent: `renew` reports on its output and exit code only. */
+  notify?: NotifyModel;
 }
 
 /** `*.example.com`: a host that stands for every single label under its domain. */

@@ -7,8 +7,8 @@
 export const SERVICES = ['haproxy', 'sshd'] as const;
 export type Service = (typeof SERVICES)[number];
 
-/** Long-running services only some configs have: the embedded CA for `acme.ca: pebble`. */
-export const OPTIONAL_SERVICES = ['pebble'] as const;
+/** Long-running services only some configs have: the embedded CA for `acme.ca: pebble`, the access log collector for `logs.access`. */
+export const OPTIONAL_SERVICES = ['pebble', 'logger'] as const;
 export type OptionalService = (typeof OPTIONAL_SERVICES)[number];
 export type AnyService = Service | OptionalService;
 

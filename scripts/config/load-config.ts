@@ -1,6 +1,7 @@
 /**
  * The only reader of edge.yaml: finds the file (or the embedded demo), validates it, and throws
- * a ConfigError listing every located problem.
+ * a ConfigError listing every located problem; then checks what needs the file system (the
+ * acme.dnsHook and notify.command executables).
  */
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -50,34 +51,41 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
   const validated = validateConfig(text, source);
   const { model, problems, problemAt } = validated;
   if (!model) throw new ConfigError(problems);
-  const pemProblems = readPemFiles(model, demo ? cwd : dirname(path), validated);
-  if (pemProblems.length) throw new ConfigError(pemProblems);
+  // Executables and PEM files are relative to the file, not the shell's directory, so `--config
+  // other/edge.yaml` finds other/dns-hook.sh; the embedded demo has none.
+  const base = demo ? cwd : dirname(path);
+  const fsProblems: ConfigProblem[] = readPemFiles(model, base, validated);
   if (model.acme.dnsHook !== undefined) {
-    // Relative to the file, not the shell's directory, so `--config other/edge.yaml` finds
-    // other/dns-hook.sh; the embedded demo has no hook.
-    const hook = resolve(demo ? cwd : dirname(path), model.acme.dnsHook);
-    const problem = checkDnsHook(hook, model.acme.dnsHook, problemAt);
-    if (problem) throw new ConfigError([problem]);
+    const hook = resolve(base, model.acme.dnsHook);
+    const problem = checkExecutable(hook, model.acme.dnsHook, ['acme', 'dnsHook'], problemAt);
+    if (problem) fsProblems.push(problem);
     model.acme.dnsHook = hook;
   }
+  if (model.notify?.command !== undefined) {
+    const command = resolve(base, model.notify.command);
+    const problem = checkExecutable(command, model.notify.command, ['notify', 'command'], problemAt);
+    if (problem) fsProblems.push(problem);
+    model.notify.command = command;
+  }
+  if (fsProblems.length) throw new ConfigError(fsProblems);
   if (opts.project) model.project = opts.project;
   return { model, source, demo, locate: problemAt };
 }
 
-/** The hook must be a file the renewer can run; the message shows where a relative path led. */
-function checkDnsHook(abs: string, written: string, problemAt: ValidationResult['problemAt']): ConfigProblem | undefined {
+/** A hook or command must be a file that can run; the message shows where a relative path led. */
+function checkExecutable(abs: string, written: string, at: string[], problemAt: ValidationResult['problemAt']): ConfigProblem | undefined {
   const where = abs === written ? '' : ` (resolved to ${abs})`;
   let isFile: boolean;
   try {
     isFile = statSync(abs).isFile();
   } catch {
-    return problemAt(['acme', 'dnsHook'], `"${written}" does not exist${where}`, "the path is relative to edge.yaml's directory");
+    return problemAt(at, `"${written}" does not exist${where}`, "the path is relative to edge.yaml's directory");
   }
-  if (!isFile) return problemAt(['acme', 'dnsHook'], `"${written}" is not a file${where}`);
+  if (!isFile) return problemAt(at, `"${written}" is not a file${where}`);
   try {
     accessSync(abs, constants.X_OK);
   } catch {
-    return problemAt(['acme', 'dnsHook'], `"${written}" is not executable${where}`, `chmod +x ${abs}`);
+    return problemAt(at, `"${written}" is not executable${where}`, `chmod +x ${abs}`);
   }
   return undefined;
 }

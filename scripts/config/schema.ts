@@ -5,7 +5,10 @@
  */
 import { ACME_SCHEMA } from './schema-acme.js';
 import { LIMITS_SCHEMA } from './schema-limits.js';
+import { LOGS_SCHEMA } from './schema-logs.js';
+import { METRICS_SCHEMA } from './schema-metrics.js';
 import { NETWORKS_SCHEMA } from './schema-networks.js';
+import { NOTIFY_SCHEMA } from './schema-notify.js';
 import { ROUTES_SCHEMA } from './schema-routes.js';
 import { HSTS_FIELD } from './schema-shared.js';
 import { SHARES_SCHEMA } from './schema-shares.js';
@@ -50,6 +53,9 @@ export const EDGE_SCHEMA: ObjectField = {
     },
     shares: SHARES_SCHEMA,
     limits: LIMITS_SCHEMA,
+    metrics: METRICS_SCHEMA,
+    logs: LOGS_SCHEMA,
+    notify: NOTIFY_SCHEMA,
   },
 };
 

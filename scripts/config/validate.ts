@@ -10,7 +10,10 @@ import { EDGE_SCHEMA } from './schema.js';
 import { walkSchema } from './schema-walk.js';
 import { validateAcme } from './validate-acme.js';
 import { validateLimits } from './validate-limits.js';
+import { validateLogs } from './validate-logs.js';
+import { validateMetrics } from './validate-metrics.js';
 import { validateNetworks } from './validate-networks.js';
+import { validateNotify } from './validate-notify.js';
 import { validateRoutes } from './validate-routes.js';
 import { validateShares } from './validate-shares.js';
 import { validateTcp } from './validate-tcp.js';
@@ -85,6 +88,9 @@ export function validateConfig(text: string, file: string): ValidationResult {
   const networks = validateNetworks(raw.networks, out);
   const shares = validateShares(raw.shares, userNames, out);
   const limits = validateLimits(raw.limits, out);
+  const metrics = validateMetrics(raw.metrics, ports, out);
+  const logs = validateLogs(raw.logs);
+  const notify = validateNotify(raw.notify, out);
   if (out.list.length > 0) return { problems: out.list, problemAt, routePath };
   const model: EdgeModel = {
     project: str(raw.project) ?? 'tunnelgate',
@@ -98,6 +104,9 @@ export function validateConfig(text: string, file: string): ValidationResult {
     ...(raw.offlinePage === 'instructions' ? { offlinePage: 'instructions' as const } : {}),
     shares,
     limits,
+    ...(metrics ? { metrics } : {}),
+    ...(logs ? { logs } : {}),
+    ...(notify ? { notify } : {}),
   };
   return { model, problems: [], problemAt, routePath };
 }

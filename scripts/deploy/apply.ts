@@ -82,7 +82,7 @@ async function writePlaceholders(hosts: string[], ctx: ApplyContext): Promise<vo
 /** Creates a container and, for haproxy and sshd, writes its config files before its first start. */
 async function create(service: AnyService, ctx: ApplyContext): Promise<void> {
   await engine.createContainer(specOf(ctx, service));
-  if (service !== 'pebble') await writeServiceFiles(service, ctx);
+  if (service === 'haproxy' || service === 'sshd') await writeServiceFiles(service, ctx);
 }
 
 /**

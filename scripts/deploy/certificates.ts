@@ -7,7 +7,9 @@ import { type EdgeModel, terminatedRoutes } from '../../stacks/model.js';
 import { containerName } from '../../stacks/services.js';
 import { ExitError, UsageError } from '../cli/errors.js';
 import * as engine from '../engine/index.js';
-import { type RenewalResult, type RenewalSetup, runRenewal } from '../live/renewal.js';
+import { type Delivery, deliverAlert } from '../live/notify.js';
+import { type RenewalOutcome, type RenewalResult, type RenewalSetup, runRenewal } from '../live/renewal.js';
+import { renewalAlert } from '../report/renewal-alert.js';
 import { desiredStack, extraLabels } from './desired.js';
 import { ensureImage } from './images.js';
 import { writeLoginSummaries } from './login.js';
@@ -67,4 +69,14 @@ export async function renewCertificates(model: EdgeModel, opts: RenewOptions): P
     await writeLoginSummaries(model, sshd.name, stack.containers.haproxy.name);
   }
   return result;
+}
+
+/**
+ * Tells `notify` about a pass that failed, could not run (`error`), or left a certificate with
+ * fewer than notify.daysLeft days; nothing when all is well or `notify` is not configured.
+ */
+export async function notifyRenewal(model: EdgeModel, pass: { results: RenewalOutcome[]; error?: string; now: Date }): Promise<Delivery[]> {
+  if (!model.notify) return [];
+  const alert = renewalAlert(model.notify, { project: model.project, engine: engine.engineInfo().url, ...pass });
+  return alert ? deliverAlert(model.notify, alert) : [];
 }

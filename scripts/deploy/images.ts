@@ -93,7 +93,8 @@ async function renewerContext(): Promise<ImageContext> {
   const dockerfile = readFileSync(join(REPO_ROOT, 'certs', 'Dockerfile'));
   const bundle = await bundleRenewer(REPO_ROOT);
   const hash = shortHash(createHash('sha256').update(dockerfile).update('\0').update(bundle.code));
-  const dir = join(tmpdir(), `tunnelgate-renewer-${hash}`);
+  // Per user: another user's folder of the same name (root's, say, from an earlier `up`) is not writable.
+  const dir = join(tmpdir(), `tunnelgate-renewer-${process.getuid?.() ?? 'user'}-${hash}`);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'Dockerfile'), dockerfile);
   writeFileSync(join(dir, 'renewer.cjs'), bundle.code);

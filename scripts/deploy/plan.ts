@@ -76,7 +76,7 @@ function containerOps(service: AnyService, desired: DesiredState, observed: Obse
   const have = observed.containers[service];
   if (!want) return 'running';
   if (!have) {
-    ops.push({ op: 'create', target: service, cause: service === 'pebble' ? 'acme.ca is pebble' : 'no container' });
+    ops.push({ op: 'create', target: service, cause: service === 'pebble' ? 'acme.ca is pebble' : service === 'logger' ? 'logs.access is on' : 'no container' });
     between();
     ops.push({ op: 'start', target: service, cause: 'new container' });
     return 'fresh';
@@ -114,7 +114,14 @@ function haproxyOp(desired: DesiredState, observed: ObservedStack, cause: string
   return { op: 'reload', target: 'haproxy', cause: `${cause}: ${change.how === 'reload' ? change.why : 'haproxy.cfg, pages or crt-list'}` };
 }
 
-/** The plan: builds, network and volumes, sshd, haproxy (with placeholders), pebble, issuance. */
+/** An optional service: created, started or recreated when the config asks for it, removed when it no longer does. */
+function optionalOps(service: OptionalService, removeCause: string, desired: DesiredState, observed: ObservedStack, ops: Op[]): void {
+  if (desired.stack.containers[service]) {
+    if (containerOps(service, desired, observed, ops) === 'stopped') ops.push({ op: 'start', target: service, cause: 'container is stopped' });
+  } else if (observed.containers[service] && desired.stack.orphans.includes(service)) ops.push({ op: 'remove', target: service, cause: removeCause });
+}
+
+/** The plan: builds, network and volumes, sshd, haproxy (with placeholders), pebble, logger, issuance. */
 export function plan(desired: DesiredState, observed: ObservedStack): Op[] {
   const ops: Op[] = [];
   const certs = observed.certs;
@@ -147,13 +154,10 @@ export function plan(desired: DesiredState, observed: ObservedStack): Op[] {
     filesOps('haproxy', haproxy, desired, observed, ops);
   }
 
-  // After haproxy: Pebble points its DNS at the haproxy container when it starts.
-  const pebble = desired.stack.containers.pebble;
-  const havePebble = observed.containers.pebble;
-  if (pebble) {
-    const state = containerOps('pebble', desired, observed, ops);
-    if (state === 'stopped') ops.push({ op: 'start', target: 'pebble', cause: 'container is stopped' });
-  } else if (havePebble && desired.stack.orphans.includes('pebble')) ops.push({ op: 'remove', target: 'pebble', cause: 'acme.ca is no longer pebble' });
+  // After haproxy: Pebble points its DNS at the haproxy container when it starts, and the
+  // logger's socket is where haproxy's log ring connects (it retries until it is there).
+  optionalOps('pebble', 'acme.ca is no longer pebble', desired, observed, ops);
+  optionalOps('logger', 'logs.access is off', desired, observed, ops);
 
   if (toIssue.length) ops.push({ op: 'issue-certs', target: 'renewer', hosts: toIssue, cause: 'hosts without an issued certificate (placeholder in service)' });
   if (toIssue.some((h) => desired.tunnelHosts.includes(h))) ops.push({ op: 'update-login', target: 'sshd', cause: 'certificate dates after this issuance' });

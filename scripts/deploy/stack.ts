@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { parse } from 'yaml';
 import { COMPOSE_VERSION, LABEL } from '../../stacks/labels.js';
+import { ACCESS_LOG, HAPROXY } from '../../stacks/layout.js';
 import type { EdgeModel } from '../../stacks/model.js';
 import { type AnyService, containerName, type OptionalService, type Service } from '../../stacks/services.js';
 import type { ContainerSpec } from '../engine/spec.js';
@@ -26,7 +27,7 @@ export interface DesiredStack {
   project: string;
   network: { name: string; labels: Record<string, string> };
   volumes: Array<{ key: string; name: string; labels: Record<string, string> }>;
-  containers: Record<Service, ContainerSpec & { service: Service; hash: string }> & { pebble?: ContainerSpec & { service: 'pebble'; hash: string } };
+  containers: Record<Service, ContainerSpec & { service: Service; hash: string }> & { [S in OptionalService]?: ContainerSpec & { service: S; hash: string } };
   /** Optional services to remove when found: the config no longer asks for them. */
   orphans: OptionalService[];
   /** Volumes and network of the one-off renewer container (its name and labels are per run). */
@@ -35,6 +36,9 @@ export interface DesiredStack {
 
 interface ComposeService {
   image: string;
+  command?: string[];
+  user?: string;
+  network_mode?: string;
   restart?: string;
   stop_grace_period?: string;
   ports?: string[];
@@ -44,9 +48,21 @@ interface ComposeService {
   networks?: string[] | Record<string, { aliases?: string[] } | null>;
 }
 
-/** Compose's `${VAR}` / `${VAR:-default}` interpolation, enough for our file. */
+/** Compose's `${VAR}` / `${VAR:-default}` interpolation (and `$$` for a literal `$`), enough for our file. */
 export function interpolate(text: string, vars: Record<string, string>): string {
-  return text.replace(/\$\{([A-Z_][A-Z0-9_]*)(?::-([^}]*))?\}/g, (_m, name: string, dflt?: string) => vars[name] ?? dflt ?? '');
+  return text.replace(/\$\$|\$\{([A-Z_][A-Z0-9_]*)(?::-([^}]*))?\}/g, (m, name?: string, dflt?: string) => (m === '$$' ? '$' : (vars[name!] ?? dflt ?? '')));
+}
+
+/**
+ * What edge.yaml's operating options add to the haproxy container, which Compose cannot say
+ * conditionally: the metrics port on the host's loopback only, the logs volume (read-only: it
+ * only connects to the collector's socket).
+ */
+function haproxyExtras(model: EdgeModel, logsVolume: string): Pick<ContainerSpec, 'ports' | 'mounts'> {
+  return {
+    ports: model.metrics ? [{ host: model.metrics.port, container: HAPROXY.metricsPort, hostIp: '127.0.0.1' }] : [],
+    mounts: model.logs?.access ? [{ volume: logsVolume, target: ACCESS_LOG.dir, readOnly: true }] : [],
+  };
 }
 
 /** A stable hash of a value (keys sorted), for config-hash labels. */
@@ -86,32 +102,41 @@ export function renderStack(composeText: string, model: EdgeModel, opts: StackOp
     HAPROXY_IMAGE: opts.images.haproxy,
     SSHD_IMAGE: opts.images.sshd,
     PEBBLE_IMAGE: opts.images.pebble ?? '',
+    ...(model.logs ? { ACCESS_LOG_MAX_BYTES: String(model.logs.maxFileMB * 1024 * 1024), ACCESS_LOG_FILES: String(model.logs.maxFiles) } : {}),
   };
   const compose = parse(interpolate(composeText, vars)) as { services: Record<AnyService | 'renewer', ComposeService>; networks: Record<string, unknown>; volumes: Record<string, unknown> };
   const common = { [LABEL.project]: p, ...(opts.extraLabels ?? {}) };
   const [netKey] = Object.keys(compose.networks);
   const network = { name: `${p}_${netKey}`, labels: { ...common, [LABEL.network]: netKey!, [LABEL.version]: COMPOSE_VERSION } };
   // Compose's rule: never a config-hash on a volume (it would look changed on every edit).
-  const volumes = Object.keys(compose.volumes).map((key) => ({ key, name: `${p}_${key}`, labels: { ...common, [LABEL.volume]: key, [LABEL.version]: COMPOSE_VERSION } }));
+  // The logs volume only exists for stacks that keep access logs.
+  const volumes = Object.keys(compose.volumes)
+    .filter((key) => key !== 'logs' || model.logs?.access)
+    .map((key) => ({ key, name: `${p}_${key}`, labels: { ...common, [LABEL.volume]: key, [LABEL.version]: COMPOSE_VERSION } }));
 
   const mounts = (svc: ComposeService) =>
     (svc.volumes ?? []).map((m) => {
       const [key, target, mode] = m.split(':');
       return { volume: `${p}_${key}`, target: target!, readOnly: mode === 'ro' };
     });
-  const build = <S extends AnyService>(service: S) => {
+  const build = <S extends AnyService>(service: S, extra: Pick<ContainerSpec, 'ports' | 'mounts'> = { ports: [], mounts: [] }) => {
     const svc = compose.services[service];
     const spec: ContainerSpec = {
       name: containerName(p, service),
       image: svc.image,
       labels: {},
-      ports: (svc.ports ?? []).map((mapping) => {
-        const [host, container] = mapping.split(':').map(Number);
-        return { host: host!, container: container! };
-      }),
-      mounts: mounts(svc),
-      network: network.name,
-      aliases: [service],
+      ports: [
+        ...(svc.ports ?? []).map((mapping) => {
+          const [host, container] = mapping.split(':').map(Number);
+          return { host: host!, container: container! };
+        }),
+        ...extra.ports,
+      ],
+      mounts: [...mounts(svc), ...extra.mounts],
+      ...(svc.command ? { cmd: svc.command } : {}),
+      ...(svc.user ? { user: svc.user } : {}),
+      network: svc.network_mode ?? network.name,
+      aliases: svc.network_mode ? [] : [service],
       restart: svc.restart === 'unless-stopped' ? 'unless-stopped' : 'no',
       ...(svc.stop_grace_period ? { stopTimeout: parseInt(svc.stop_grace_period, 10) } : {}),
       ...(svc.sysctls ? { sysctls: Object.fromEntries(Object.entries(svc.sysctls).map(([k, v]) => [k, String(v)])) } : {}),
@@ -135,13 +160,15 @@ export function renderStack(composeText: string, model: EdgeModel, opts: StackOp
     };
     return { ...spec, service, hash };
   };
-  const containers = { haproxy: build('haproxy'), sshd: build('sshd') } as DesiredStack['containers'];
+  const containers = { haproxy: build('haproxy', haproxyExtras(model, `${p}_logs`)), sshd: build('sshd') } as DesiredStack['containers'];
   if (opts.images.pebble) containers.pebble = build('pebble');
+  if (model.logs?.access) containers.logger = build('logger');
   const renewerNet = compose.services.renewer.networks;
   const renewer = {
     mounts: mounts(compose.services.renewer),
     network: network.name,
     aliases: (renewerNet && !Array.isArray(renewerNet) ? Object.values(renewerNet)[0]?.aliases : undefined) ?? ['renewer'],
   };
-  return { project: p, network, volumes, containers, orphans: model.acme.ca === 'pebble' ? [] : ['pebble'], renewer };
+  const orphans: OptionalService[] = [...(model.acme.ca === 'pebble' ? [] : ['pebble' as const]), ...(model.logs?.access ? [] : ['logger' as const])];
+  return { project: p, network, volumes, containers, orphans, renewer };
 }

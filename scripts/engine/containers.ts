@@ -95,3 +95,10 @@ export async function containerAddress(name: string, network?: string): Promise<
   if (!address) throw new EngineError('find the address of', name, new Error(`not attached to ${network ?? 'any network'}`));
   return address;
 }
+
+/** One reading of a running container's memory (bytes, page cache excluded as `docker stats` does) and CPU time used so far. */
+export async function containerUsage(name: string): Promise<{ memoryBytes: number; cpuSeconds: number }> {
+  const s = await engineCall('read stats of', name, () => docker().getContainer(name).stats({ stream: false }));
+  const cache = (s.memory_stats.stats as Record<string, number> | undefined)?.inactive_file ?? (s.memory_stats.stats as Record<string, number> | undefined)?.total_inactive_file ?? 0;
+  return { memoryBytes: (s.memory_stats.usage ?? 0) - cache, cpuSeconds: s.cpu_stats.cpu_usage.total_usage / 1e9 };
+}

@@ -26,3 +26,34 @@ export async function exec(name: string, argv: string[], opts: { user?: string; 
     return { exitCode: info.ExitCode ?? -1, stdout: Buffer.concat(chunks.out).toString('utf8'), stderr: Buffer.concat(chunks.err).toString('utf8') };
   });
 }
+
+/**
+ * Runs argv in a running container and hands its stdout to `onData` as it comes (`docker exec`
+ * without waiting for the end), for output that never ends by itself (`tail -F`). Its stdin is
+ * kept open and closed when `signal` aborts, so the command can notice and stop; resolves with
+ * the exit code once it has.
+ */
+export async function execStream(name: string, argv: string[], onData: (chunk: Buffer) => void, signal: AbortSignal): Promise<number> {
+  return engineCall(`exec "${argv.join(' ').slice(0, 60)}" in`, name, async () => {
+    const e = await docker().getContainer(name).exec({ Cmd: argv, AttachStdout: true, AttachStderr: true, AttachStdin: true });
+    const stream = await e.start({ hijack: true, stdin: true });
+    const out = new PassThrough();
+    const err = new PassThrough();
+    const stderr: Buffer[] = [];
+    out.on('data', onData);
+    err.on('data', (b: Buffer) => stderr.push(b));
+    docker().modem.demuxStream(stream, out, err);
+    const stop = () => stream.end();
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
+    await new Promise<void>((resolve, reject) => {
+      stream.on('end', resolve);
+      stream.on('close', resolve);
+      stream.on('error', reject);
+    });
+    signal.removeEventListener('abort', stop);
+    const code = (await e.inspect()).ExitCode ?? -1;
+    if (code !== 0 && !signal.aborted && stderr.length) throw new Error(Buffer.concat(stderr).toString('utf8').trim());
+    return code;
+  });
+}

@@ -3,9 +3,9 @@
  * per function, plain data in and out (scripts/engine/spec.ts). Decisions live in the callers.
  * It knows nothing of HAProxy, sshd or ACME.
  */
-export { docker, ping } from './client.js';
-export { containerAddress, createContainer, listContainers, removeContainer, signalContainer, startContainer, stopContainer } from './containers.js';
-export { exec } from './exec.js';
+export { docker, engineInfo, ping } from './client.js';
+export { containerAddress, containerUsage, createContainer, listContainers, removeContainer, signalContainer, startContainer, stopContainer } from './containers.js';
+export { exec, execStream } from './exec.js';
 export { putFiles, readDir } from './files.js';
 export { buildImage, imageExists } from './images.js';
 export { createNetwork, createVolume, listNetworks, listVolumes, networkExists, removeNetwork, removeVolume } from './resources.js';

@@ -43,6 +43,11 @@ export interface CronJob {
   projectFlag?: string;
   /** PATH for the job: cron's default (/usr/bin:/bin) rarely holds the node that runs tunnelgate. */
   path: string;
+  /**
+   * Variables cron's minimal environment lacks but the run needs, in this order: the engine
+   * (DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH) and where the state folder is.
+   */
+  env?: Record<string, string>;
   /** Where stdout and stderr are appended. */
   logFile: string;
   time: CronTime;
@@ -53,11 +58,16 @@ function sh(word: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
-/** The crontab line: `M H * * * cd <repo> && PATH=… npm run renew -- … >> <log> 2>&1 # marker`. */
+/**
+ * The crontab line: `M H * * * cd <repo> && PATH=… npm run renew -- --log-file <log> … >> <log> 2>&1 # marker`.
+ * `--log-file` makes renew start with a timestamped header and keep the log bounded; npm's
+ * update notice is turned off so it never lands in the log.
+ */
 export function renderCronLine(job: CronJob): string {
-  const args = [...(job.config ? ['--config', job.config] : []), ...(job.projectFlag ? ['--project', job.projectFlag] : [])];
-  const renew = ['npm', 'run', '--silent', 'renew', ...(args.length ? ['--', ...args] : [])].map(sh).join(' ');
-  const command = `cd ${sh(job.repoDir)} && PATH=${sh(job.path)} ${renew} >> ${sh(job.logFile)} 2>&1`;
+  const args = ['--log-file', job.logFile, ...(job.config ? ['--config', job.config] : []), ...(job.projectFlag ? ['--project', job.projectFlag] : [])];
+  const renew = ['npm', 'run', '--silent', 'renew', '--', ...args].map(sh).join(' ');
+  const env = [`PATH=${sh(job.path)}`, 'npm_config_update_notifier=false', ...Object.entries(job.env ?? {}).map(([k, v]) => `${k}=${sh(v)}`)].join(' ');
+  const command = `cd ${sh(job.repoDir)} && ${env} ${renew} >> ${sh(job.logFile)} 2>&1`;
   // cron turns an unescaped % into a newline (stdin for the command); paths may contain one.
   return `${job.time.minute} ${job.time.hour} * * * ${command.replaceAll('%', '\\%')} ${cronMarker(job.project)}`;
 }

@@ -74,24 +74,33 @@ function tcpInstructions(model: EdgeModel, user: string, serverHost: string, ide
   return `\n${lines.join('\n')}\n`;
 }
 
-/** The demo's next steps: a local web server, its tunnel, the URL to try. */
-function demoSteps(model: EdgeModel, keyPath: string): string {
+/**
+ * The demo's next steps: a local web server, its tunnel, the URL to try. On a remote engine the
+ * stack runs on `serverHost`, so the tunnel goes there and curl connects there for demo.localhost.
+ */
+function demoSteps(model: EdgeModel, keyPath: string, serverHost?: string): string {
   const route = model.routes.find((r) => r.kind === 'tunnel');
   if (route?.kind !== 'tunnel') return '';
+  const url = `https://${route.host}:${model.ports.https}/`;
+  const curl = serverHost ? `curl -k --connect-to ${route.host}:${model.ports.https}:${serverHost}:${model.ports.https} ${url}` : `curl -k ${url}`;
   return `Demo is up. Open a tunnel from this machine to a local web server on port 8000:
   python3 -m http.server 8000 &
   ssh -N -i ${keyPath} -p ${model.ports.ssh} -o StrictHostKeyChecking=accept-new \\
-      -R ${tunnelSocketPaths(route)[0]}:localhost:8000 ${route.user}@localhost
+      -R ${tunnelSocketPaths(route)[0]}:localhost:8000 ${route.user}@${serverHost ?? 'localhost'}
 Then:
-  curl -k https://${route.host}:${model.ports.https}/
+  ${curl}
 Until the tunnel is open, that URL answers 503 with these instructions.`;
 }
 
-/** What `up` prints after converging. `demo`: the embedded demo with its generated key. */
-export function renderUpGuide(model: EdgeModel, opts: { demo?: { keyPath: string }; hostKey?: string }): string {
+/**
+ * What `up` prints after converging. `demo`: the embedded demo with its generated key;
+ * `serverHost`: the machine of a remote engine (users connect there).
+ */
+export function renderUpGuide(model: EdgeModel, opts: { demo?: { keyPath: string }; hostKey?: string; serverHost?: string }): string {
   if (opts.demo) {
     const user = model.users[0]?.name ?? 'demo';
-    return `${demoSteps(model, opts.demo.keyPath)}\n\n${renderUserInstructions(model, user, { identityFile: opts.demo.keyPath, ...(opts.hostKey ? { hostKey: opts.hostKey } : {}) })}`;
+    const guide = { identityFile: opts.demo.keyPath, ...(opts.hostKey ? { hostKey: opts.hostKey } : {}), ...(opts.serverHost ? { serverHost: opts.serverHost } : {}) };
+    return `${demoSteps(model, opts.demo.keyPath, opts.serverHost)}\n\n${renderUserInstructions(model, user, guide)}`;
   }
   const port = model.ports.https === 443 ? '' : `:${model.ports.https}`;
   const lines = model.routes.map((r) => `  https://${r.host}${port}/ -> ${r.kind === 'tunnel' ? `tunnel of ${r.user}` : r.upstream.url}`);

@@ -40,10 +40,14 @@ export interface StackFacts {
   servers?: ServerState[];
   /** Certificate facts per route host; absent when HAProxy could not be asked. */
   certificates?: Record<string, CertObservation>;
+  /** The engine this command talks to, and the one `.state/<project>/` was recorded for by `up`. */
+  engine?: { url: string; recorded?: string };
 }
 
 export interface StatusReport {
   project: string;
+  /** Which engine the stack was read from, and whether the local state folder belongs to it. */
+  engine?: { url: string; state: 'this engine' | 'another engine' | 'not recorded'; recorded?: string };
   containers: ContainerStatus[];
   routes: RouteStatus[];
   users: Array<{ name: string; keys: number; expiring: Array<Omit<KeyExpiry, 'user'>>; connected: string[]; offline: string[] }>;
@@ -77,12 +81,25 @@ export function buildStatus(model: EdgeModel, facts: StackFacts, now: Date): Sta
     const expiring = expiries.filter((k) => k.user === u.name).map(({ user: _u, ...k }) => k);
     return { name: u.name, keys: u.keys.length, expiring, connected: mine.filter((s) => s.connected).map((s) => s.socket), offline: mine.filter((s) => !s.connected).map((s) => s.socket) };
   });
-  return { project: model.project, containers, routes, users, certificates: buildCertificates(model, facts.certificates, now) };
+  const engine = facts.engine && {
+    url: facts.engine.url,
+    state: !facts.engine.recorded ? ('not recorded' as const) : facts.engine.recorded === facts.engine.url ? ('this engine' as const) : ('another engine' as const),
+    ...(facts.engine.recorded ? { recorded: facts.engine.recorded } : {}),
+  };
+  return { project: model.project, ...(engine ? { engine } : {}), containers, routes, users, certificates: buildCertificates(model, facts.certificates, now) };
+}
+
+/** Whose `.state/<project>/` (demo key, renew.log) this is, in words. */
+function stateNote(project: string, engine: NonNullable<StatusReport['engine']>): string {
+  if (engine.state === 'this engine') return `.state/${project}/ belongs to this engine`;
+  if (engine.state === 'another engine') return `.state/${project}/ was made by \`up\` on ${engine.recorded}, not this engine`;
+  return `no \`up\` from here has recorded an engine in .state/${project}/`;
 }
 
 /** The text form: containers, routes with slots, users, certificates. */
 export function renderStatus(report: StatusReport): string {
   const out = [`project ${report.project}`];
+  if (report.engine) out.push(`  engine   ${report.engine.url}  (${stateNote(report.project, report.engine)})`);
   if (report.containers.length === 0) out.push('  not running (npm run up)');
   for (const c of report.containers) out.push(`  ${c.service.padEnd(8)} ${c.name}  ${c.state}${c.startedAt ? ` since ${c.startedAt}` : ''}`);
   out.push('', 'routes');

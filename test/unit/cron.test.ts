@@ -14,15 +14,20 @@ const LINE = renderCronLine(job);
 const OTHERS = '# m h dom mon dow command\nMAILTO=ops@example.com\n0 * * * * /usr/local/bin/backup\n';
 
 describe('renderCronLine', () => {
-  it('runs npm run renew from the repo, with PATH, flags passed on, output appended to the log, then the marker', () => {
+  it('runs npm run renew from the repo, with PATH, the log file and flags passed on, output appended to the log, then the marker', () => {
     expect(LINE).toBe(
-      '17 3 * * * cd /srv/tunnelgate && PATH=/opt/node/bin:/usr/local/bin:/usr/bin:/bin npm run --silent renew -- --config /etc/tunnelgate/edge.yaml >> /srv/tunnelgate/.state/edge/renew.log 2>&1 # tunnelgate renew edge',
+      '17 3 * * * cd /srv/tunnelgate && PATH=/opt/node/bin:/usr/local/bin:/usr/bin:/bin npm_config_update_notifier=false npm run --silent renew -- --log-file /srv/tunnelgate/.state/edge/renew.log --config /etc/tunnelgate/edge.yaml >> /srv/tunnelgate/.state/edge/renew.log 2>&1 # tunnelgate renew edge',
     );
   });
 
-  it('passes --project only when given, and nothing after -- when there are no flags', () => {
-    expect(renderCronLine({ ...job, config: undefined })).toContain(' npm run --silent renew >> ');
-    expect(renderCronLine({ ...job, projectFlag: 'edge' })).toContain('renew -- --config /etc/tunnelgate/edge.yaml --project edge >> ');
+  it('passes --project only when given', () => {
+    expect(renderCronLine({ ...job, config: undefined })).toContain(' npm run --silent renew -- --log-file /srv/tunnelgate/.state/edge/renew.log >> ');
+    expect(renderCronLine({ ...job, projectFlag: 'edge' })).toContain('--config /etc/tunnelgate/edge.yaml --project edge >> ');
+  });
+
+  it("carries the engine and state folder into cron's minimal environment", () => {
+    const remote = renderCronLine({ ...job, env: { DOCKER_HOST: 'ssh://ops@vps', DOCKER_CERT_PATH: '/home/o/my certs' } });
+    expect(remote).toContain("npm_config_update_notifier=false DOCKER_HOST=ssh://ops@vps DOCKER_CERT_PATH='/home/o/my certs' npm run");
   });
 
   it('quotes paths for sh and escapes % for cron', () => {

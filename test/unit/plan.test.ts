@@ -1,31 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderServiceFiles } from '../../scripts/deploy/files.js';
 import { type DesiredState, type ObservedStack, plan } from '../../scripts/deploy/plan.js';
 import { renderPlan } from '../../scripts/deploy/plan-text.js';
-import { renderStack, type StackImages } from '../../scripts/deploy/stack.js';
-import type { EdgeModel } from '../../stacks/model.js';
+import { desiredOf, images, stackOf } from './fixtures/desired.js';
 import { demo, full } from './fixtures/haproxy/models.js';
-
-const compose = readFileSync(new URL('../../stacks/edge.compose.yaml', import.meta.url), 'utf8');
-const images = { haproxy: 'tunnelgate/haproxy:aaa', sshd: 'tunnelgate/sshd:bbb' };
-const stackOf = (model: EdgeModel, imgs: StackImages = images) => renderStack(compose, model, { images: imgs, composePath: '/repo/stacks/edge.compose.yaml', workingDir: '/repo' });
-
-/** The desired state of `model` (ACME off unless asked, as library callers default). */
-function desiredOf(model: EdgeModel, opts: { acme?: boolean; imgs?: StackImages } = {}): DesiredState {
-  const files = renderServiceFiles(model);
-  const imgs = opts.imgs ?? images;
-  return {
-    stack: stackOf(model, imgs),
-    filesHash: files.hash,
-    loginHash: `login-of-${model.project}`,
-    tunnelHosts: model.routes.filter((r) => r.kind === 'tunnel').map((r) => r.host),
-    certHosts: files.certHosts,
-    haproxyManifest: files.haproxyManifest,
-    images: { ...imgs, ...(opts.acme ? { renewer: 'tunnelgate/renewer:ddd' } : {}) },
-    acme: Boolean(opts.acme),
-  };
-}
 
 const desired = desiredOf(demo);
 const empty: ObservedStack = { networks: [], volumes: [], containers: {}, filesHash: {}, certs: { pem: [], issued: [], notAfter: {} }, images: [] };
