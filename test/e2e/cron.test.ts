@@ -133,7 +133,7 @@ describe('the installed line, run as cron runs it', () => {
   beforeAll(async () => {
     const res = await converge(loadConfig({ config: first }).model, say, new Date(), { acme: true });
     expect(res.issued?.results).toMatchObject([{ host: HOST, result: 'renewed' }]);
-    expect((await converge(loadConfig({ config: file }).model, say, new Date(), { acme: false })).ops.map((o) => o.op)).toEqual(['placeholder-certs', 'reload']);
+    expect((await converge(loadConfig({ config: file }).model, say, new Date(), { acme: false })).ops.map((o) => o.op)).toEqual(['update-login', 'placeholder-certs', 'reload']);
     await run`crontab -u ${user} -r`;
     expect((await cron('install')).exitCode).toBe(0);
     const line = (await crontab()).trimEnd();
