@@ -2,6 +2,7 @@
  * edge model -> haproxy.cfg, and every file the config volume needs next to it. Pure: no fs, no
  * env, no clock; the same model (in any order) renders byte-identical text.
  */
+import { haproxyMaxconn } from '../stacks/container-limits.js';
 import { HAPROXY, RENEWER } from '../stacks/layout.js';
 import type { EdgeModel } from '../stacks/model.js';
 import { ACME_BACKEND, backendName, HTML_CONTENT_TYPE, tunnelPagePath, UNKNOWN_HOST_BACKEND, UNKNOWN_HOST_PAGE } from './names.js';
@@ -10,14 +11,8 @@ import { renderCrtList } from './render-crt-list.js';
 import { renderTunnelPage, renderUnknownHostPage } from './render-pages.js';
 import { hostCondition, routingOrder, sortedRoutes } from './routes.js';
 
-/**
- * Below Docker's default `nofile` of 20000: HAProxy needs about two descriptors per connection
- * (client + server) plus listeners and checks, and refuses to start when it cannot raise its
- * limit (`maxconn 20000` fails with "Cannot raise FD limit to 40053", REFERENCE.md).
- */
-const MAXCONN = 9000;
-
-const globalSection = [
+/** The global section; `maxconn` follows the container's open-files limit (stacks/container-limits.ts). */
+const globalSection = (model: EdgeModel) => [
   'global',
   '    log stdout format raw daemon',
   '    master-worker',
@@ -28,7 +23,7 @@ const globalSection = [
   // A worker still alive after this many later reloads is killed, bounding the pile-up when
   // reloads come faster than old connections drain.
   '    mworker-max-reloads 50',
-  `    maxconn ${MAXCONN}`,
+  `    maxconn ${haproxyMaxconn(model.limits.containers.haproxy)}`,
   // No `stats socket`: the master CLI (-S) reaches every worker as `@1 ...` at admin level, so a
   // second socket would only be one more thing to secure.
   // TLS 1.2+ with forward-secret AEAD suites only (Mozilla "intermediate" without the DHE suites,
@@ -117,7 +112,7 @@ function fixedBackends(): string[][] {
 export function renderHaproxyCfg(model: EdgeModel): string {
   const sections = [
     [`# Rendered by tunnelgate for project ${model.project}. Do not edit: \`npm run up\` rewrites it.`],
-    globalSection,
+    globalSection(model),
     defaultsSection,
     resolversSection,
     httpFrontend(model),

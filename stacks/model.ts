@@ -1,8 +1,9 @@
 /**
  * The validated edge model: what `validateConfig` returns and every renderer consumes. Plain
  * data, sorted (users by name, routes by host) so renderers produce byte-identical output.
- * Part of the contract in stacks/: it imports nothing, and every part of the project may use it.
+ * Part of the contract in stacks/: it imports only stacks/, and every part of the project may use it.
  */
+import type { ContainerLimits, LimitedService } from './container-limits.js';
 
 type AcmeCa = 'letsencrypt' | 'letsencrypt-staging' | 'pebble' | 'custom';
 
@@ -57,12 +58,19 @@ export interface UpstreamRoute {
 
 export type RouteModel = TunnelRoute | UpstreamRoute;
 
+/** `limits:` of edge.yaml. */
+export interface LimitsModel {
+  /** Memory, processes and open files of each container (defaults in stacks/container-limits.ts). */
+  containers: Record<LimitedService, ContainerLimits>;
+}
+
 export interface EdgeModel {
   project: string;
   ports: { http: number; https: number; ssh: number };
   acme: AcmeModel;
   users: UserModel[];
   routes: RouteModel[];
+  limits: LimitsModel;
 }
 
 /** `*.example.com`: a host that stands for every single label under its domain. */

@@ -4,6 +4,7 @@
  * drift. Rules that span several keys (references, duplicates, key parsing) live in validate-*.ts.
  */
 import { ACME_SCHEMA } from './schema-acme.js';
+import { LIMITS_SCHEMA } from './schema-limits.js';
 import { ROUTES_SCHEMA } from './schema-routes.js';
 import { type Field, type ObjectField, portField } from './schema-types.js';
 import { USERS_SCHEMA } from './schema-users.js';
@@ -32,6 +33,7 @@ export const EDGE_SCHEMA: ObjectField = {
     acme: ACME_SCHEMA,
     users: USERS_SCHEMA,
     routes: ROUTES_SCHEMA,
+    limits: LIMITS_SCHEMA,
   },
 };
 

@@ -65,13 +65,15 @@ const cache = new Map<ImageName, ImageContext>();
  */
 function renewerContext(): ImageContext {
   const dockerfile = readFileSync(join(REPO_ROOT, 'certs', 'Dockerfile'));
+  const entrypoint = readFileSync(join(REPO_ROOT, 'certs', 'renewer-entrypoint.sh'));
   const bundle = bundleRenewer(REPO_ROOT);
-  const hash = shortHash(createHash('sha256').update(dockerfile).update('\0').update(bundle));
+  const hash = shortHash(createHash('sha256').update(dockerfile).update('\0').update(entrypoint).update('\0').update(bundle));
   const dir = join(tmpdir(), `tunnelgate-renewer-${hash}`);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'Dockerfile'), dockerfile);
+  writeFileSync(join(dir, 'renewer-entrypoint.sh'), entrypoint);
   writeFileSync(join(dir, 'renewer.cjs'), bundle);
-  return { name: 'renewer', dir, files: ['Dockerfile', 'renewer.cjs'], dockerfile: 'Dockerfile', tag: `tunnelgate/renewer:${hash}` };
+  return { name: 'renewer', dir, files: ['Dockerfile', 'renewer-entrypoint.sh', 'renewer.cjs'], dockerfile: 'Dockerfile', tag: `tunnelgate/renewer:${hash}` };
 }
 
 function sourceContext(name: Exclude<ImageName, 'renewer'>): ImageContext {

@@ -42,7 +42,7 @@ export interface DesiredState {
 
 export type Op =
   | { op: 'build'; target: ImageName; tag: string; cause: string }
-  | { op: 'create-network' | 'create-volume'; target: string; cause: string }
+  | { op: 'create-network' | 'create-volume' | 'remove-volume'; target: string; cause: string }
   | { op: 'create' | 'recreate' | 'start'; target: AnyService; cause: string }
   | { op: 'write-files'; target: Service; cause: string }
   | { op: 'remove'; target: OptionalService; cause: string }
@@ -66,7 +66,7 @@ function containerOps(service: AnyService, desired: DesiredState, observed: Obse
     return 'fresh';
   }
   if (have.hash !== want.hash) {
-    ops.push({ op: 'recreate', target: service, cause: have.hash ? 'container settings changed (image, ports or mounts)' : 'container has no config-hash label' });
+    ops.push({ op: 'recreate', target: service, cause: have.hash ? 'container settings changed (image, ports, mounts, lockdown or limits)' : 'container has no config-hash label' });
     between();
     ops.push({ op: 'start', target: service, cause: 'new container' });
     return 'fresh';
@@ -87,6 +87,9 @@ function filesOps(service: Service, state: 'fresh' | 'stopped' | 'running', desi
   } else if (changed && service === 'sshd') ops.push({ op: 'update-users', target: 'sshd', cause: `${cause}: sshd_config, accounts or keys` });
   else if (changed) ops.push({ op: 'reload', target: 'haproxy', cause: `${cause}: haproxy.cfg, pages or crt-list` });
 }
+
+/** Why the shared `config` volume of earlier versions goes (its files are rendered anew into each service's own). */
+const LEGACY_VOLUME_CAUSE = 'replaced by haproxy-config and sshd-config: haproxy and sshd no longer share a writable volume';
 
 /** The plan: builds, network and volumes, sshd, haproxy (with placeholders), pebble, issuance. */
 export function plan(desired: DesiredState, observed: ObservedStack): Op[] {
@@ -124,6 +127,11 @@ export function plan(desired: DesiredState, observed: ObservedStack): Op[] {
     const state = containerOps('pebble', desired, observed, ops);
     if (state === 'stopped') ops.push({ op: 'start', target: 'pebble', cause: 'container is stopped' });
   } else if (havePebble && desired.stack.orphans.includes('pebble')) ops.push({ op: 'remove', target: 'pebble', cause: 'acme.ca is no longer pebble' });
+
+  // Last of the container changes: by now no container of the stack mounts them any more.
+  for (const volume of desired.stack.legacyVolumes) {
+    if (observed.volumes.includes(volume)) ops.push({ op: 'remove-volume', target: volume, cause: LEGACY_VOLUME_CAUSE });
+  }
 
   if (toIssue.length) ops.push({ op: 'issue-certs', target: 'renewer', hosts: toIssue, cause: 'hosts without an issued certificate (placeholder in service)' });
   return ops;

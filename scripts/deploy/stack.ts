@@ -4,10 +4,12 @@
  */
 import { createHash } from 'node:crypto';
 import { parse } from 'yaml';
+import { formatMemory, type LimitedService } from '../../stacks/container-limits.js';
 import { COMPOSE_VERSION, LABEL } from '../../stacks/labels.js';
 import type { EdgeModel } from '../../stacks/model.js';
 import { type AnyService, containerName, type OptionalService, type Service } from '../../stacks/services.js';
 import type { ContainerSpec } from '../engine/spec.js';
+import { type ComposeService, composeHardening, composeMounts, type Hardening } from './compose-service.js';
 
 /** Image tags of the long-running services; `pebble` only when the embedded CA is part of the stack. */
 export type StackImages = Record<Service, string> & { pebble?: string };
@@ -29,19 +31,17 @@ export interface DesiredStack {
   containers: Record<Service, ContainerSpec & { service: Service; hash: string }> & { pebble?: ContainerSpec & { service: 'pebble'; hash: string } };
   /** Optional services to remove when found: the config no longer asks for them. */
   orphans: OptionalService[];
-  /** Volumes and network of the one-off renewer container (its name and labels are per run). */
-  renewer: { mounts: ContainerSpec['mounts']; network: string; aliases: string[] };
+  /** Volumes, network and lockdown of the one-off renewer container (its name and labels are per run). */
+  renewer: Pick<ContainerSpec, 'mounts' | 'network' | 'aliases'> & Hardening;
+  /**
+   * Volumes of this project that earlier versions made and this one no longer mounts, to remove
+   * once no container uses them: `config`, shared by haproxy and sshd before each got its own.
+   */
+  legacyVolumes: string[];
 }
 
-interface ComposeService {
-  image: string;
-  restart?: string;
-  stop_grace_period?: string;
-  ports?: string[];
-  sysctls?: Record<string, string>;
-  volumes?: string[];
-  networks?: string[] | Record<string, { aliases?: string[] } | null>;
-}
+/** Volume keys earlier versions of the compose file had; their contents are re-rendered by `up`. */
+const LEGACY_VOLUME_KEYS = ['config'];
 
 /** Compose's `${VAR}` / `${VAR:-default}` interpolation, enough for our file. */
 export function interpolate(text: string, vars: Record<string, string>): string {
@@ -65,9 +65,22 @@ export function stableHash(value: unknown): string {
     .digest('hex');
 }
 
+/** `HAPROXY_MEMORY`, `HAPROXY_PIDS`, `HAPROXY_NOFILE`, … for the compose file, from `limits.containers`. */
+function limitVars(model: EdgeModel): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [service, l] of Object.entries(model.limits.containers) as Array<[LimitedService, { memory: number; pids: number; nofile: number }]>) {
+    const prefix = service.toUpperCase();
+    out[`${prefix}_MEMORY`] = formatMemory(l.memory);
+    out[`${prefix}_PIDS`] = String(l.pids);
+    out[`${prefix}_NOFILE`] = String(l.nofile);
+  }
+  return out;
+}
+
+/** The desired stack: compose text interpolated with the model's values, as engine specs with labels. */
 export function renderStack(composeText: string, model: EdgeModel, opts: StackOptions): DesiredStack {
   const p = model.project;
-  const vars = {
+  const vars: Record<string, string> = {
     PROJECT: p,
     HTTP_PORT: String(model.ports.http),
     HTTPS_PORT: String(model.ports.https),
@@ -75,6 +88,7 @@ export function renderStack(composeText: string, model: EdgeModel, opts: StackOp
     HAPROXY_IMAGE: opts.images.haproxy,
     SSHD_IMAGE: opts.images.sshd,
     PEBBLE_IMAGE: opts.images.pebble ?? '',
+    ...limitVars(model),
   };
   const compose = parse(interpolate(composeText, vars)) as { services: Record<AnyService | 'renewer', ComposeService>; networks: Record<string, unknown>; volumes: Record<string, unknown> };
   const common = { [LABEL.project]: p, ...(opts.extraLabels ?? {}) };
@@ -83,11 +97,6 @@ export function renderStack(composeText: string, model: EdgeModel, opts: StackOp
   // Compose's rule: never a config-hash on a volume (it would look changed on every edit).
   const volumes = Object.keys(compose.volumes).map((key) => ({ key, name: `${p}_${key}`, labels: { ...common, [LABEL.volume]: key, [LABEL.version]: COMPOSE_VERSION } }));
 
-  const mounts = (svc: ComposeService) =>
-    (svc.volumes ?? []).map((m) => {
-      const [key, target, mode] = m.split(':');
-      return { volume: `${p}_${key}`, target: target!, readOnly: mode === 'ro' };
-    });
   const build = <S extends AnyService>(service: S) => {
     const svc = compose.services[service];
     const spec: ContainerSpec = {
@@ -98,12 +107,13 @@ export function renderStack(composeText: string, model: EdgeModel, opts: StackOp
         const [host, container] = mapping.split(':').map(Number);
         return { host: host!, container: container! };
       }),
-      mounts: mounts(svc),
+      mounts: composeMounts(svc, p),
       network: network.name,
       aliases: [service],
       restart: svc.restart === 'unless-stopped' ? 'unless-stopped' : 'no',
       ...(svc.stop_grace_period ? { stopTimeout: parseInt(svc.stop_grace_period, 10) } : {}),
       ...(svc.sysctls ? { sysctls: Object.fromEntries(Object.entries(svc.sysctls).map(([k, v]) => [k, String(v)])) } : {}),
+      ...composeHardening(svc, service),
     };
     const hash = stableHash(spec);
     spec.labels = {
@@ -122,9 +132,11 @@ export function renderStack(composeText: string, model: EdgeModel, opts: StackOp
   if (opts.images.pebble) containers.pebble = build('pebble');
   const renewerNet = compose.services.renewer.networks;
   const renewer = {
-    mounts: mounts(compose.services.renewer),
+    mounts: composeMounts(compose.services.renewer, p),
     network: network.name,
     aliases: (renewerNet && !Array.isArray(renewerNet) ? Object.values(renewerNet)[0]?.aliases : undefined) ?? ['renewer'],
+    ...composeHardening(compose.services.renewer, 'renewer'),
   };
-  return { project: p, network, volumes, containers, orphans: model.acme.ca === 'pebble' ? [] : ['pebble'], renewer };
+  const legacyVolumes = LEGACY_VOLUME_KEYS.filter((key) => !(key in compose.volumes)).map((key) => `${p}_${key}`);
+  return { project: p, network, volumes, containers, orphans: model.acme.ca === 'pebble' ? [] : ['pebble'], renewer, legacyVolumes };
 }

@@ -15,6 +15,7 @@ import { $ } from 'zx';
 import { ensureImage } from '../../scripts/deploy/images.js';
 import { hostPublicKeyArgv, syncUsersArgv } from '../../sshd/image-paths.js';
 import { renderSshdFiles } from '../../sshd/render.js';
+import { DEFAULT_CONTAINER_LIMITS } from '../../stacks/container-limits.js';
 import { SSHD } from '../../stacks/layout.js';
 import type { EdgeModel } from '../../stacks/model.js';
 import { waitFor } from '../../testkit/wait.js';
@@ -37,6 +38,7 @@ function model(users: readonly User[]): EdgeModel {
     acme: { ca: 'pebble', directoryUrl: 'https://pebble:14000/dir', renewBeforeDays: 30, challenge: 'http-01' },
     users: users.map((u) => ({ name: u, keys: [readFileSync(join(dir, `${u}.pub`), 'utf8').trim()] })),
     routes: users.map((u) => ({ kind: 'tunnel' as const, host: `${u}.localhost`, user: u, replicas: 1 })),
+    limits: { containers: DEFAULT_CONTAINER_LIMITS },
   };
 }
 

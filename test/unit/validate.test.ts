@@ -16,7 +16,7 @@ const BAD: Array<[string, string, string]> = [
   ['duplicate key', 'project: a\nproject: b\n', 'edge.yaml:2:1 YAML syntax: Map keys must be unique'],
   ['top level is a list', '- a\n- b\n', 'edge.yaml:1:1 expected a mapping, got a list'],
   ['unknown top-level key, close', 'projcet: x\n', 'edge.yaml:1:1 projcet: unknown key "projcet" (hint: did you mean "project"?)'],
-  ['unknown top-level key, far', 'frobnicate: 1\n', 'unknown key "frobnicate" (hint: allowed: project, ports, acme, users, routes)'],
+  ['unknown top-level key, far', 'frobnicate: 1\n', 'unknown key "frobnicate" (hint: allowed: project, ports, acme, users, routes, limits)'],
   ['unknown nested key', 'ports:\n  htps: 8443\n', 'edge.yaml:2:3 ports.htps: unknown key "htps" (hint: did you mean "https"?)'],
   ['unknown route key', `${users}routes:\n  - host: a.example.com\n    tunel: alice\n`, 'edge.yaml:6:5 routes[0].tunel: unknown key "tunel" (hint: did you mean "tunnel"?)'],
   ['port is a string', 'ports:\n  http: eighty\n', 'edge.yaml:2:9 ports.http: expected a whole number, got string "eighty"'],
