@@ -53,8 +53,21 @@ function sh(word: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
-/** The crontab line: `M H * * * cd <repo> && PATH=… npm run renew -- … >> <log> 2>&1 # marker`. */
+/**
+ * The parts of a job that hold a line break, by the name a user knows them by. crontab(5) ends an
+ * entry at every newline, quoted or not: the rest of a path would become an entry of its own.
+ */
+export function lineBreaksIn(job: Omit<CronJob, 'time'>): string[] {
+  const parts: Record<string, string | undefined> = { '--config': job.config, '--project': job.projectFlag, 'the checkout path': job.repoDir, 'the log file': job.logFile, PATH: job.path };
+  return Object.entries(parts)
+    .filter(([, value]) => value !== undefined && /[\r\n]/.test(value))
+    .map(([name]) => name);
+}
+
+/** The crontab line: `M H * * * cd <repo> && PATH=… npm run renew -- … >> <log> 2>&1 # marker`. Refuses line breaks. */
 export function renderCronLine(job: CronJob): string {
+  const broken = lineBreaksIn(job);
+  if (broken.length) throw new Error(`${broken.join(', ')} contains a line break: it cannot be part of a crontab line`);
   const args = [...(job.config ? ['--config', job.config] : []), ...(job.projectFlag ? ['--project', job.projectFlag] : [])];
   const renew = ['npm', 'run', '--silent', 'renew', ...(args.length ? ['--', ...args] : [])].map(sh).join(' ');
   const command = `cd ${sh(job.repoDir)} && PATH=${sh(job.path)} ${renew} >> ${sh(job.logFile)} 2>&1`;

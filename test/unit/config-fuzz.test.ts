@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderHaproxyFiles } from '../../haproxy/render-cfg.js';
-import { ConfigError, type ConfigProblem } from '../../scripts/cli/errors.js';
+import { ConfigError, type ConfigProblem, formatProblem } from '../../scripts/cli/errors.js';
 import { loadConfig } from '../../scripts/config/load-config.js';
 import { renderStack } from '../../scripts/deploy/stack.js';
 import { renderSummary } from '../../scripts/report/summary.js';
@@ -29,8 +29,8 @@ chmodSync(join(dir, 'hook.sh'), 0o755);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A problem names the file and at least a line or a YAML path. */
-const located = (p: ConfigProblem) => p.file === file && (p.line !== undefined || p.path !== '') && p.message.length > 0;
+/** A problem names the file and at least a line or a YAML path, and prints as one line. */
+const located = (p: ConfigProblem) => p.file === file && (p.line !== undefined || p.path !== '') && p.message.length > 0 && !/[\r\n]/.test(formatProblem(p));
 
 /** What went wrong with one case (`failure`), or whether it was valid. */
 function check(text: string): { failure?: string; valid?: boolean } {
@@ -59,6 +59,7 @@ function check(text: string): { failure?: string; valid?: boolean } {
 describe('config fuzz (in-process)', () => {
   it(`${CASES} mutated configs: each is a model or located problems (seed ${SEED})`, () => {
     const started = Date.now();
+    const cpu = process.cpuUsage();
     const verdicts = { valid: 0, invalid: 0 };
     const failures: string[] = [];
     for (let i = only ?? 0; i < (only === undefined ? CASES : only + 1); i++) {
@@ -68,7 +69,9 @@ describe('config fuzz (in-process)', () => {
       else verdicts[valid ? 'valid' : 'invalid']++;
       if (failures.length >= 5) break;
     }
-    console.log(`config fuzz: ${CASES} cases, seed ${SEED}: ${verdicts.valid} valid, ${verdicts.invalid} rejected with located problems, ${((Date.now() - started) / 1000).toFixed(1)}s`);
+    console.log(
+      `config fuzz: ${CASES} cases, seed ${SEED}: ${verdicts.valid} valid, ${verdicts.invalid} rejected with located problems, ${((Date.now() - started) / 1000).toFixed(1)}s (${((process.cpuUsage(cpu).user + process.cpuUsage(cpu).system) / 1e6).toFixed(1)}s CPU)`,
+    );
     expect(failures).toEqual([]);
     if (only === undefined) expect(verdicts.valid).toBeGreaterThan(100);
   }, 120_000);
