@@ -5,14 +5,14 @@
 #   TUNNELGATE_EXTRA_CA  PEM of an extra CA to trust (the embedded Pebble's HTTPS listener)
 #   TUNNELGATE_DNS_HOOK  the operator's DNS-01 hook, base64 (scripts/live/renewal.ts)
 set -eu
-umask 077
 dir=/run/renewer
+# umask in subshells only: the renewer's own files keep their modes (metadata is world-readable).
 if [ -n "${TUNNELGATE_EXTRA_CA:-}" ]; then
-  printf '%s\n' "$TUNNELGATE_EXTRA_CA" > "$dir/extra-ca.pem"
+  (umask 077 && printf '%s\n' "$TUNNELGATE_EXTRA_CA" > "$dir/extra-ca.pem")
   export NODE_EXTRA_CA_CERTS="$dir/extra-ca.pem"
 fi
 if [ -n "${TUNNELGATE_DNS_HOOK:-}" ]; then
-  printf '%s' "$TUNNELGATE_DNS_HOOK" | base64 -d > "$dir/dns-hook"
+  (umask 077 && printf '%s' "$TUNNELGATE_DNS_HOOK" | base64 -d > "$dir/dns-hook")
   chmod 0700 "$dir/dns-hook"
 fi
 # The hook runs as a child of the renewer: it gets neither variable.
