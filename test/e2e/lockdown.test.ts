@@ -17,9 +17,8 @@ import { LABEL } from '../../stacks/labels.js';
 import type { EdgeModel } from '../../stacks/model.js';
 import { writeEdgeYaml } from '../../testkit/edge-yaml.js';
 import { keyPair } from '../../testkit/keys.js';
-import { freePort, get, localService } from '../../testkit/net.js';
+import { freePort, get, localService, served } from '../../testkit/net.js';
 import { type SshProcess, ssh, stop, tunnel } from '../../testkit/ssh.js';
-import { waitFor } from '../../testkit/wait.js';
 
 const A = 'alice.lockdown.test';
 const B = 'bob.lockdown.test';
@@ -155,14 +154,7 @@ describe('inside the containers', () => {
 describe('the locked-down stack still does its job', () => {
   it('serves a tunnel', async () => {
     procs.push(tunnel(ports.ssh, 'alice', alice.path, sock('alice', A), service.port));
-    expect(
-      (
-        await waitFor(
-          () => get(ports.https, A),
-          (r) => r.status === 200,
-        )
-      ).body,
-    ).toBe('locked-down');
+    expect(await served(ports.https, A)).toBe('locked-down');
   });
 
   it('adds a user and a route live (accounts in the read-only sshd, a checked reload of haproxy), then removes them', async () => {
@@ -172,14 +164,7 @@ describe('the locked-down stack still does its job', () => {
     expect(add.ops.map((o) => o.op)).toEqual(['update-users', 'placeholder-certs', 'reload']);
     const bobTunnel = tunnel(ports.ssh, 'bob', bob.path, sock('bob', B), service.port);
     procs.push(bobTunnel);
-    expect(
-      (
-        await waitFor(
-          () => get(ports.https, B),
-          (r) => r.status === 200,
-        )
-      ).body,
-    ).toBe('locked-down');
+    expect(await served(ports.https, B)).toBe('locked-down');
     await converge(model(false), say, new Date(), { acme: false });
     const ended = await Promise.race([bobTunnel.exited, new Promise((r) => setTimeout(() => r('still running'), 10_000))]);
     expect(ended).not.toBe('still running');

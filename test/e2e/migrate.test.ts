@@ -22,9 +22,8 @@ import { LABEL } from '../../stacks/labels.js';
 import type { EdgeModel } from '../../stacks/model.js';
 import { writeEdgeYaml } from '../../testkit/edge-yaml.js';
 import { keyPair } from '../../testkit/keys.js';
-import { freePort, get, localService } from '../../testkit/net.js';
+import { freePort, get, localService, served } from '../../testkit/net.js';
 import { type SshProcess, stop, tunnel } from '../../testkit/ssh.js';
-import { waitFor } from '../../testkit/wait.js';
 
 const OLD_COMPOSE = readFileSync(new URL('./fixtures/edge.compose.shared-config.yaml', import.meta.url), 'utf8');
 const HOST = 'site.migrate.test';
@@ -77,14 +76,7 @@ describe('migrating a stack of the shared config volume', () => {
     expect(await sh(name('sshd'), 'ls /config')).toBe('haproxy\nsshd');
     // The tunnel's known_hosts file records the old sshd's host key (accept-new refuses a changed one later).
     const first = tunnel(ports.ssh, 'alice', alice.path, `/run/tunnels/alice/${HOST}.sock`, service.port);
-    expect(
-      (
-        await waitFor(
-          () => get(ports.https, HOST),
-          (r) => r.status === 200,
-        )
-      ).body,
-    ).toBe('migrated');
+    expect(await served(ports.https, HOST)).toBe('migrated');
     await stop(first);
   });
 
@@ -125,14 +117,7 @@ describe('migrating a stack of the shared config volume', () => {
     // Same known_hosts file as before the migration: a new host key would be refused.
     const again = tunnel(ports.ssh, 'alice', alice.path, `/run/tunnels/alice/${HOST}.sock`, service.port);
     procs.push(again);
-    expect(
-      (
-        await waitFor(
-          () => get(ports.https, HOST),
-          (r) => r.status === 200,
-        )
-      ).body,
-    ).toBe('migrated');
+    expect(await served(ports.https, HOST)).toBe('migrated');
     expect(again.stderr()).not.toMatch(/IDENTIFICATION HAS CHANGED/);
   });
 });
