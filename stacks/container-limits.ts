@@ -21,13 +21,20 @@ export interface ContainerLimits {
 const MiB = 1024 * 1024;
 
 /**
- * Defaults sized from measurements on the 2-core test VM (`npm run bench:limits`), with headroom:
- * HAProxy's memory covers its `maxconn` of idle TLS connections, sshd's a few hundred tunnels, the
- * renewer's one Node process, Pebble's a test CA.
+ * Defaults sized from `npm run bench:limits` on the 2-core test VM (figures in README "Security"):
+ * - haproxy: nofile 20000 gives maxconn 9000. A connection cost 28 KiB idle (TLS) and 32 KiB with
+ *   a request in flight, so 9000 of them take about 280 MiB over a 17 MiB base; 768m also covers
+ *   an old worker still holding its connections after a reload. Processes: master, worker and its
+ *   threads (3), plus old workers draining after reloads (mworker-max-reloads 50).
+ * - sshd: a tunnel connection cost 1.8 MiB and two processes, so 512m holds about 270 of them;
+ *   1024 processes leave room for those and 100 unauthenticated ones (MaxStartups). One busy
+ *   tunnel holds a descriptor per request in flight (1000 in flight: 1010 files), so nofile stays
+ *   above HAProxy's maxconn.
+ * - renewer: one Node process and the DNS hook; pebble: the test CA and its DNS server.
  */
 export const DEFAULT_CONTAINER_LIMITS: Record<LimitedService, ContainerLimits> = {
-  haproxy: { memory: 512 * MiB, pids: 256, nofile: 20000 },
-  sshd: { memory: 512 * MiB, pids: 2048, nofile: 16384 },
+  haproxy: { memory: 768 * MiB, pids: 256, nofile: 20000 },
+  sshd: { memory: 512 * MiB, pids: 1024, nofile: 16384 },
   renewer: { memory: 256 * MiB, pids: 64, nofile: 1024 },
   pebble: { memory: 256 * MiB, pids: 128, nofile: 1024 },
 };
