@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { parse } from 'yaml';
-import { formatMemory, type LimitedService } from '../../stacks/container-limits.js';
+import type { LimitedService } from '../../stacks/container-limits.js';
 import { COMPOSE_VERSION, LABEL } from '../../stacks/labels.js';
 import type { EdgeModel } from '../../stacks/model.js';
 import { type AnyService, containerName, type OptionalService, type Service } from '../../stacks/services.js';
@@ -65,22 +65,16 @@ export function stableHash(value: unknown): string {
     .digest('hex');
 }
 
-/** `HAPROXY_MEMORY`, `HAPROXY_PIDS`, `HAPROXY_NOFILE`, … for the compose file, from `limits.containers`. */
-function limitVars(model: EdgeModel): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [service, l] of Object.entries(model.limits.containers) as Array<[LimitedService, { memory: number; pids: number; nofile: number }]>) {
-    const prefix = service.toUpperCase();
-    out[`${prefix}_MEMORY`] = formatMemory(l.memory);
-    out[`${prefix}_PIDS`] = String(l.pids);
-    out[`${prefix}_NOFILE`] = String(l.nofile);
-  }
-  return out;
+/** A service's limits from edge.yaml, in place of the defaults the compose file writes out. */
+function limitsOf(model: EdgeModel, service: LimitedService, fromCompose: Hardening): Hardening {
+  const l = model.limits.containers[service];
+  return { memory: l.memory, pidsLimit: l.pids, ulimits: { ...fromCompose.ulimits, nofile: { soft: l.nofile, hard: l.nofile } } };
 }
 
 /** The desired stack: compose text interpolated with the model's values, as engine specs with labels. */
 export function renderStack(composeText: string, model: EdgeModel, opts: StackOptions): DesiredStack {
   const p = model.project;
-  const vars: Record<string, string> = {
+  const vars = {
     PROJECT: p,
     HTTP_PORT: String(model.ports.http),
     HTTPS_PORT: String(model.ports.https),
@@ -88,7 +82,6 @@ export function renderStack(composeText: string, model: EdgeModel, opts: StackOp
     HAPROXY_IMAGE: opts.images.haproxy,
     SSHD_IMAGE: opts.images.sshd,
     PEBBLE_IMAGE: opts.images.pebble ?? '',
-    ...limitVars(model),
   };
   const compose = parse(interpolate(composeText, vars)) as { services: Record<AnyService | 'renewer', ComposeService>; networks: Record<string, unknown>; volumes: Record<string, unknown> };
   const common = { [LABEL.project]: p, ...(opts.extraLabels ?? {}) };
@@ -97,6 +90,10 @@ export function renderStack(composeText: string, model: EdgeModel, opts: StackOp
   // Compose's rule: never a config-hash on a volume (it would look changed on every edit).
   const volumes = Object.keys(compose.volumes).map((key) => ({ key, name: `${p}_${key}`, labels: { ...common, [LABEL.volume]: key, [LABEL.version]: COMPOSE_VERSION } }));
 
+  const hardeningOf = (svc: ComposeService, service: LimitedService): Hardening => {
+    const fromCompose = composeHardening(svc, service);
+    return { ...fromCompose, ...limitsOf(model, service, fromCompose) };
+  };
   const build = <S extends AnyService>(service: S) => {
     const svc = compose.services[service];
     const spec: ContainerSpec = {
@@ -113,7 +110,7 @@ export function renderStack(composeText: string, model: EdgeModel, opts: StackOp
       restart: svc.restart === 'unless-stopped' ? 'unless-stopped' : 'no',
       ...(svc.stop_grace_period ? { stopTimeout: parseInt(svc.stop_grace_period, 10) } : {}),
       ...(svc.sysctls ? { sysctls: Object.fromEntries(Object.entries(svc.sysctls).map(([k, v]) => [k, String(v)])) } : {}),
-      ...composeHardening(svc, service),
+      ...hardeningOf(svc, service),
     };
     const hash = stableHash(spec);
     spec.labels = {
@@ -135,7 +132,7 @@ export function renderStack(composeText: string, model: EdgeModel, opts: StackOp
     mounts: composeMounts(compose.services.renewer, p),
     network: network.name,
     aliases: (renewerNet && !Array.isArray(renewerNet) ? Object.values(renewerNet)[0]?.aliases : undefined) ?? ['renewer'],
-    ...composeHardening(compose.services.renewer, 'renewer'),
+    ...hardeningOf(compose.services.renewer, 'renewer'),
   };
   const legacyVolumes = LEGACY_VOLUME_KEYS.filter((key) => !(key in compose.volumes)).map((key) => `${p}_${key}`);
   return { project: p, network, volumes, containers, orphans: model.acme.ca === 'pebble' ? [] : ['pebble'], renewer, legacyVolumes };

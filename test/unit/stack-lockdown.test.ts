@@ -74,7 +74,7 @@ describe('container limits', () => {
     }
   });
 
-  it('has the same defaults in the compose file (for Compose users) as in the schema', () => {
+  it('writes the same defaults in the compose file (for Compose users) as the schema has, as plain values', () => {
     const raw = parse(interpolate(compose, {})) as { services: Record<string, { mem_limit: string; pids_limit: number; ulimits: { nofile: number } }> };
     for (const service of LIMITED_SERVICES) {
       const d = DEFAULT_CONTAINER_LIMITS[service];
