@@ -1,36 +1,38 @@
 /**
  * argv builders for swapping HAProxy's config files inside its container (`docker exec`): new
- * files beside the live ones, checked by `haproxy -c` before anything reloads. Pure: they only
- * build arrays; scripts/live/haproxy-control.ts runs them through the engine.
+ * files beside the live ones, swapped in, checked by `haproxy -c` (put back when it fails)
+ * before anything reloads. Pure: they only build arrays; scripts/live/haproxy-control.ts runs
+ * them through the engine.
  */
 import { HAPROXY } from '../stacks/layout.js';
 import { ALLOW_DIR, CA_DIR } from './names.js';
 
 /**
- * Moves each `<path>.new` over `<path>` (keeping `<path>.prev`), then checks the result with
- * `haproxy -c`. On a failed check every file is put back as it was and the exit is non-zero with
- * HAProxy's message, so a bad config never reaches a reload.
+ * Moves each `<path>.new` over `<path>` (keeping `<path>.prev`). Run as root: the config files
+ * are root-owned so the haproxy process cannot change them.
  */
 const SWAP = `
-cfg="$1"; shift
 for f in "$@"; do
   rm -f "$f.prev"
   if [ -e "$f" ]; then cp -p "$f" "$f.prev"; fi
   mv "$f.new" "$f"
 done
-if out=$(haproxy -c -f "$cfg" 2>&1); then exit 0; fi
-for f in "$@"; do
-  if [ -e "$f.prev" ]; then mv "$f.prev" "$f"; else rm -f "$f"; fi
-done
-printf '%s\\n' "$out" >&2
-exit 1
 `;
 
 export function swapFilesArgv(paths: string[]): string[] {
-  return ['sh', '-c', SWAP, 'swap', HAPROXY.cfg, ...paths];
+  return ['sh', '-c', SWAP, 'swap', ...paths];
 }
 
-/** Puts the `.prev` copies back (after a reload HAProxy refused) and drops files that had none. */
+/**
+ * `haproxy -c` on the swapped-in config. Run as HAProxy's own user, which is how HAProxy reads
+ * its files: the private keys (0600, HAProxy's uid) are readable to it, and root in the
+ * container has no capability to read other users' files.
+ */
+export function checkConfigArgv(): string[] {
+  return ['haproxy', '-c', '-f', HAPROXY.cfg];
+}
+
+/** Puts the `.prev` copies back (after a failed check or a refused reload) and drops files that had none. */
 const RESTORE = `
 for f in "$@"; do
   if [ -e "$f.prev" ]; then mv "$f.prev" "$f"; else rm -f "$f"; fi

@@ -1,8 +1,3 @@
-/**
- * edge model -> haproxy.cfg, and every file the config volume needs next to it. Pure: no fs, no
- * env, no clock; the same model (in any order) renders byte-identical text. The cfg is a list of
- * sections; a new concern (logging, metrics) adds its own renderer and one line in `sections`.
- */
 import { HAPROXY, RENEWER } from '../stacks/layout.js';
 import type { EdgeModel, RouteModel } from '../stacks/model.js';
 import { routeTls } from '../stacks/model.js';
@@ -40,7 +35,7 @@ function sections(model: EdgeModel): Section[] {
   const routes = sortedRoutes(model);
   return [
     { lines: [`# Rendered by tunnelgate for project ${model.project}. Do not edit: \`npm run up\` rewrites it.`] },
-    { lines: [...globalSection, ...renderMetricsGlobal(model)] },
+    { lines: [...globalSection(model), ...renderMetricsGlobal(model)] },
     { lines: tcpDefaultsSection },
     ...renderLogging(model, httpDefaultsSection).map((lines) => ({ lines })),
     { lines: resolversSection },

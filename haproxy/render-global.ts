@@ -1,18 +1,19 @@
 /**
  * The sections every haproxy.cfg starts with: global settings, the two named `defaults` (tcp
  * for the SNI router, passthrough and raw TCP routes; http for everything that speaks HTTP) and
- * Docker's DNS. Static: the same for every model.
+ * Docker's DNS. Only `maxconn` depends on the model.
  */
+import { haproxyMaxconn } from '../stacks/container-limits.js';
+import type { EdgeModel } from '../stacks/model.js';
 
 /**
- * Below Docker's default `nofile` of 20000: HAProxy needs about two descriptors per connection
- * (client + server) plus listeners and checks, and refuses to start when it cannot raise its
- * limit (`maxconn 20000` fails with "Cannot raise FD limit to 40053", REFERENCE.md). A terminated
- * TLS client counts twice (the :443 router, then the terminating frontend).
+ * The global section. `maxconn` follows the container's open-files limit (stacks/container-limits.ts):
+ * HAProxy needs about two descriptors per connection (client + server) plus listeners and checks,
+ * and refuses to start when it cannot raise its limit (`maxconn 20000` fails under nofile 20000
+ * with "Cannot raise FD limit to 40053", REFERENCE.md). A terminated TLS client counts twice (the
+ * :443 router, then the terminating frontend).
  */
-const MAXCONN = 9000;
-
-export const globalSection = [
+export const globalSection = (model: EdgeModel): string[] => [
   'global',
   '    log stdout format raw daemon',
   '    master-worker',
@@ -23,7 +24,7 @@ export const globalSection = [
   // A worker still alive after this many later reloads is killed, bounding the pile-up when
   // reloads come faster than old connections drain.
   '    mworker-max-reloads 50',
-  `    maxconn ${MAXCONN}`,
+  `    maxconn ${haproxyMaxconn(model.limits.containers.haproxy)}`,
   // No `stats socket`: the master CLI (-S) reaches every worker as `@1 ...` at admin level, so a
   // second socket would only be one more thing to secure.
   // TLS 1.2+ with forward-secret AEAD suites only (Mozilla "intermediate" without the DHE suites,

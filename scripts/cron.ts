@@ -6,7 +6,7 @@ import { runScript } from './cli/run-script.js';
 import { loadConfig } from './config/load-config.js';
 import { REPO_ROOT } from './config/repo.js';
 import { stateDir } from './config/state-dir.js';
-import { cronMarker } from './live/cron-entry.js';
+import { cronMarker, lineBreaksIn } from './live/cron-entry.js';
 import { type CronRequest, installCronEntry, readCronState, removeCronEntry } from './live/crontab.js';
 
 const HELP = `usage: npm run cron -- install|remove|show [options]
@@ -52,6 +52,8 @@ await runScript(async (argv) => {
     logFile: join(stateDir(project), 'renew.log'),
     env: cronEnv(process.env),
   };
+  const broken = lineBreaksIn(req);
+  if (broken.length) throw new UsageError(`${broken.join(', ')} contains a line break, which would split the crontab line into two entries; rename or move it`);
   const state = await readCronState(req);
   if (state.missing) {
     const manual = action === 'remove' ? 'remove the line ending in this comment by hand (crontab -e)' : 'add this line by hand (crontab -e)';

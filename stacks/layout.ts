@@ -6,7 +6,11 @@
  */
 import type { TunnelRoute } from './model.js';
 
-/** Named volumes and their mount points. `tunnels` and `config` are shared by haproxy and sshd. */
+/**
+ * Mount points of the named volumes. `tunnels` is the one volume haproxy (read-only) and sshd
+ * share; `config` is where each of them mounts its own config volume (haproxy-config,
+ * sshd-config), so paths below are the same in both and neither sees the other's files.
+ */
 export const MOUNTS = {
   tunnels: '/run/tunnels',
   config: '/config',

@@ -1,8 +1,9 @@
 /**
  * The validated edge model: what `validateConfig` returns and every renderer consumes. Plain
  * data, sorted (users by name, routes by host) so renderers produce byte-identical output.
- * Part of the contract in stacks/: it imports nothing, and every part of the project may use it.
+ * Part of the contract in stacks/: it imports only stacks/, and every part of the project may use it.
  */
+import type { ContainerLimits, LimitedService } from './container-limits.js';
 
 type AcmeCa = 'letsencrypt' | 'letsencrypt-staging' | 'pebble' | 'custom';
 
@@ -51,7 +52,7 @@ export interface ShareModel {
   with: string[];
 }
 
-/** sshd's connection limits (edge.yaml `limits:`). */
+/** edge.yaml `limits:`: sshd's connection limits and each container's resources. */
 export interface LimitsModel {
   /** Concurrent authenticated SSH connections per user; one more is refused with a message. */
   tunnelsPerUser: number;
@@ -61,6 +62,8 @@ export interface LimitsModel {
   perSourceMaxStartups: number;
   /** sshd `PerSourcePenalties`: addresses that keep failing to log in are refused for a while. */
   perSourcePenalties: boolean;
+  /** Memory, processes and open files of each container (defaults in stacks/container-limits.ts). */
+  containers: Record<LimitedService, ContainerLimits>;
 }
 
 /**

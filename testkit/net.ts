@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { request } from 'node:https';
 import { createServer as createNetServer } from 'node:net';
 import type { TLSSocket } from 'node:tls';
+import { waitFor } from './wait.js';
 
 /** A port nobody listens on right now (the kernel picks it). */
 export async function freePort(): Promise<number> {
@@ -41,4 +42,15 @@ export function get(port: number, host: string, path = '/', address = '127.0.0.1
     req.on('error', reject);
     req.end();
   });
+}
+
+/** The body of the first 200 that `host` answers with (polled); fails loudly after `timeoutMs`. */
+export async function served(port: number, host: string, timeoutMs = 15_000): Promise<string> {
+  return (
+    await waitFor(
+      () => get(port, host),
+      (r) => r.status === 200,
+      timeoutMs,
+    )
+  ).body;
 }

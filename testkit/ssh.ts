@@ -45,3 +45,36 @@ export async function stop(p: SshProcess): Promise<void> {
   if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
   await p.exited;
 }
+
+/** A tunnel that reconnects by itself, like a laptop running autossh. */
+export interface PersistentTunnel {
+  /** How many times ssh has been started. */
+  starts: () => number;
+  stop: () => Promise<void>;
+}
+
+/**
+ * `tunnel()` restarted whenever ssh exits (after `retryMs`, as a real client backs off), until
+ * stopped. Its known_hosts file is the same throughout: a changed host key makes every retry fail.
+ */
+export function persistentTunnel(port: number, user: string, key: string, socket: string, localPort: number, retryMs = 200): PersistentTunnel {
+  let current: SshProcess | undefined;
+  let stopped = false;
+  let starts = 0;
+  const loop = (async () => {
+    while (!stopped) {
+      current = tunnel(port, user, key, socket, localPort);
+      starts++;
+      await current.exited;
+      if (!stopped) await new Promise((r) => setTimeout(r, retryMs));
+    }
+  })();
+  return {
+    starts: () => starts,
+    stop: async () => {
+      stopped = true;
+      if (current) await stop(current);
+      await loop;
+    },
+  };
+}

@@ -3,7 +3,7 @@
  * atomically (temp name + rename, so HAProxy never reads half a file).
  */
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { certMetaPath, certPath, HAPROXY_UID } from '../../stacks/layout.js';
 import { type CertMeta, parseCertMeta } from '../cert-meta.js';
 
@@ -14,11 +14,21 @@ export function readStored(host: string): { pem?: string; meta?: CertMeta } {
   return { pem: read(certPath(host)), meta: parseCertMeta(read(certMetaPath(host))) };
 }
 
+/**
+ * Writes to a temporary name, then renames over `path`: a reader sees the old file or the new
+ * one, never part of one. A failed write (a full disk) removes its temporary file, so no
+ * truncated PEM is left behind, and the old file stays as it was.
+ */
 function writeAtomic(path: string, content: string, mode: number, uid?: number): void {
   const tmp = `${path}.tmp-${randomBytes(4).toString('hex')}`;
-  writeFileSync(tmp, content, { mode });
-  if (uid !== undefined) chownSync(tmp, uid, uid);
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, content, { mode });
+    if (uid !== undefined) chownSync(tmp, uid, uid);
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
 }
 
 /** The new PEM: 0600, owned by HAProxy's uid (it holds the private key). */

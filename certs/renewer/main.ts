@@ -16,6 +16,16 @@ import { issueCertificate } from './issue.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
+/** Writes a host's metadata; on failure (a full disk) says so instead of throwing. */
+function recordMeta(host: string, meta: Parameters<typeof writeMeta>[1]): string | undefined {
+  try {
+    writeMeta(host, meta);
+    return undefined;
+  } catch (err) {
+    return `its metadata could not be written: ${(err as Error).message}`;
+  }
+}
+
 /** Decides and, when due, renews one host; never throws (a failure is a result). */
 async function renewHost(
   host: string,
@@ -42,27 +52,37 @@ async function renewHost(
   });
   const current = facts && !facts.isPlaceholder ? { serial: facts.serial, notAfter: facts.notAfter.toISOString(), issuer: facts.issuer } : {};
   if (!decision.due) {
-    writeMeta(host, attemptMeta(stored.meta, [host], 'not-due', new Date()));
+    const unrecorded = recordMeta(host, attemptMeta(stored.meta, [host], 'not-due', new Date()));
+    if (unrecorded) return { host, result: 'failed', reason: decision.reason, error: unrecorded, ...current };
     return { host, result: 'not-due', reason: decision.reason, ...current };
   }
+  // A failure keeps the old PEM in service untouched; only the attempt is recorded (if the disk lets us).
+  const failed = (error: string): HostResult => {
+    const unrecorded = recordMeta(host, attemptMeta(stored.meta, [host], 'failed', new Date(), error));
+    return { host, result: 'failed', reason: decision.reason, error: unrecorded ? `${error}; ${unrecorded}` : error, ...current };
+  };
+  const started = Date.now();
+  let issued: Awaited<ReturnType<typeof issueCertificate>>;
   try {
     if (!ctx.client) throw new Error(ctx.clientError ?? 'no ACME client');
-    const started = Date.now();
-    const issued = await issueCertificate(ctx.client, host, input, ctx.tokens, log);
-    const fresh = certFacts(issued.pem);
-    // PEM first, then metadata: a crash in between leaves a new certificate with old metadata,
-    // never metadata describing a certificate that is not there.
-    writePem(host, issued.pem);
-    writeMeta(host, renewedMeta([host], fresh, input.directoryUrl, new Date()));
-    log(`[${host}] issued serial ${fresh.serial} in ${Date.now() - started} ms`);
-    return { host, result: 'renewed', reason: decision.reason, serial: fresh.serial, notAfter: fresh.notAfter.toISOString(), issuer: fresh.issuer };
+    issued = await issueCertificate(ctx.client, host, input, ctx.tokens, log);
   } catch (err) {
     let error = ctx.clientError ?? `${input.directoryUrl}: ${(err as Error).message}`;
     if (ctx.retries.refused) error += ` (rate limited: the CA asks to retry after ${ctx.retries.refused})`;
-    // The old PEM stays in service untouched; only the attempt is recorded.
-    writeMeta(host, attemptMeta(stored.meta, [host], 'failed', new Date(), error));
-    return { host, result: 'failed', reason: decision.reason, error, ...current };
+    return failed(error);
   }
+  const fresh = certFacts(issued.pem);
+  // PEM first, then metadata: a crash in between leaves a new certificate with old metadata,
+  // never metadata describing a certificate that is not there.
+  try {
+    writePem(host, issued.pem);
+  } catch (err) {
+    return failed(`issued serial ${fresh.serial}, but writing its PEM failed: ${(err as Error).message}`);
+  }
+  const unrecorded = recordMeta(host, renewedMeta([host], fresh, input.directoryUrl, new Date()));
+  if (unrecorded) log(`[${host}] warning: ${unrecorded}`);
+  log(`[${host}] issued serial ${fresh.serial} in ${Date.now() - started} ms`);
+  return { host, result: 'renewed', reason: decision.reason, serial: fresh.serial, notAfter: fresh.notAfter.toISOString(), issuer: fresh.issuer };
 }
 
 async function main(): Promise<number> {

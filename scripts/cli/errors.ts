@@ -14,10 +14,20 @@ export interface ConfigProblem {
   hint?: string;
 }
 
+/**
+ * Text from edge.yaml as it may appear in a message: control characters (a line break in a quoted
+ * value would split the one-problem-per-line output) as escapes, and at most `max` characters.
+ */
+function printable(text: string, max = 400): string {
+  const escaped = text.replace(/[\p{Cc}\u2028\u2029]/gu, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  return escaped.length > max ? `${escaped.slice(0, max)}…` : escaped;
+}
+
+/** One problem on one line: `edge.yaml:8:13 routes[0].tunnel: problem (hint: …)`. */
 export function formatProblem(p: ConfigProblem): string {
   const where = p.line ? `${p.file}:${p.line}:${p.col ?? 1}` : p.file;
-  const path = p.path ? ` ${p.path}:` : '';
-  return `${where}${path} ${p.message}${p.hint ? ` (hint: ${p.hint})` : ''}`;
+  const path = p.path ? ` ${printable(p.path, 200)}:` : '';
+  return `${where}${path} ${printable(p.message)}${p.hint ? ` (hint: ${printable(p.hint)})` : ''}`;
 }
 
 /** A config that cannot be used; carries every problem found, not just the first. */

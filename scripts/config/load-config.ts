@@ -9,6 +9,7 @@ import type { EdgeModel } from '../../stacks/model.js';
 import { ConfigError, type ConfigProblem } from '../cli/errors.js';
 import { demoConfigText, ensureDemoKey } from './demo.js';
 import { readPemFiles } from './pem-files.js';
+import { projectOfText } from './project-name.js';
 import { type ValidationResult, validateConfig } from './validate.js';
 
 export interface LoadedConfig {
@@ -28,26 +29,26 @@ export interface LoadOptions {
   cwd?: string;
 }
 
-/** The only loader: reads, validates, then checks what needs the file system. */
-export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
+/** The text of --config, ./edge.yaml or the embedded demo; a file that cannot be read is a ConfigError. */
+function readConfigText(opts: LoadOptions): { text: string; path: string; source: string; demo: boolean } {
   const cwd = opts.cwd ?? process.cwd();
   const path = opts.config ? resolve(cwd, opts.config) : resolve(cwd, 'edge.yaml');
-  let text: string;
-  let source = opts.config ?? 'edge.yaml';
-  let demo = false;
+  const source = opts.config ?? 'edge.yaml';
   if (existsSync(path)) {
     try {
-      text = readFileSync(path, 'utf8');
+      return { text: readFileSync(path, 'utf8'), path, source, demo: false };
     } catch (err) {
       throw new ConfigError([{ file: source, path: '', message: `cannot read: ${(err as Error).message}` }]);
     }
-  } else if (opts.config) {
-    throw new ConfigError([{ file: source, path: '', message: 'no such file', hint: 'check the --config path' }]);
-  } else {
-    text = demoConfigText(ensureDemoKey());
-    source = '(embedded demo)';
-    demo = true;
   }
+  if (opts.config) throw new ConfigError([{ file: source, path: '', message: 'no such file', hint: 'check the --config path' }]);
+  return { text: demoConfigText(ensureDemoKey()), path, source: '(embedded demo)', demo: true };
+}
+
+/** The only loader: reads, validates, then checks what needs the file system. */
+export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
+  const cwd = opts.cwd ?? process.cwd();
+  const { text, path, source, demo } = readConfigText(opts);
   const validated = validateConfig(text, source);
   const { model, problems, problemAt } = validated;
   if (!model) throw new ConfigError(problems);
@@ -70,6 +71,37 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
   if (fsProblems.length) throw new ConfigError(fsProblems);
   if (opts.project) model.project = opts.project;
   return { model, source, demo, locate: problemAt };
+}
+
+/** The project to act on, and the problems of a config that did not load (then only its project was used). */
+export interface NamedProject {
+  project: string;
+  /** Every problem of the config; empty when it loaded. */
+  ignored: ConfigProblem[];
+}
+
+/**
+ * The project, even from a broken config, for `down`: --project, else the config's when it loads,
+ * else its `project:` read on its own (the rest ignored). A ConfigError when none can be told.
+ */
+export function loadProjectName(opts: LoadOptions = {}): NamedProject {
+  try {
+    const { model } = loadConfig(opts);
+    return { project: model.project, ignored: [] };
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    if (opts.project) return { project: opts.project, ignored: err.problems };
+    let text: string;
+    try {
+      text = readConfigText(opts).text;
+    } catch {
+      throw err;
+    }
+    const named = projectOfText(text);
+    if ('project' in named) return { project: named.project, ignored: err.problems };
+    const file = opts.config ?? 'edge.yaml';
+    throw new ConfigError([...err.problems, { file, path: 'project', message: `cannot tell the project: ${named.unreadable}`, hint: 'pass --project NAME' }]);
+  }
 }
 
 /** A hook or command must be a file that can run; the message shows where a relative path led. */

@@ -2,7 +2,7 @@
  * Located problems: each one carries the file, line, column and YAML path of the node it is about,
  * so every message reads `edge.yaml:8:13 routes[0].tunnel: problem (hint: …)`.
  */
-import type { Document, LineCounter, Node } from 'yaml';
+import { type Document, isAlias, type LineCounter, type Node } from 'yaml';
 import type { ConfigProblem } from '../cli/errors.js';
 
 /** A YAML path: keys and list indexes, e.g. `['routes', 1, 'host']`. */
@@ -37,6 +37,11 @@ export class Problems {
   /** Records a located problem. */
   at(path: ConfigPath, message: string, hint?: string, node?: Node | null): void {
     this.list.push(this.locate(path, message, hint, node));
+  }
+
+  /** The node an alias (`*name`) stands for (other nodes as they are); null when its anchor is unknown. */
+  resolve(node: Node | null): Node | null {
+    return isAlias(node) ? ((node.resolve(this.doc) as Node | undefined) ?? null) : node;
   }
 
   /** The key node of a mapping entry (to point at a user's name rather than its value). */

@@ -1,4 +1,5 @@
-/** The `limits:` section of edge.yaml's schema: how much one user or one address may take. */
+/** The `limits:` section of edge.yaml's schema: how much one user, one address or one container may take. */
+import { CONTAINER_LIMITS_SCHEMA } from './schema-container-limits.js';
 import type { ObjectField } from './schema-types.js';
 
 /** The defaults of `limits:`, also what the README explains. */
@@ -11,7 +12,7 @@ export const LIMIT_DEFAULTS = {
 
 export const LIMITS_SCHEMA: ObjectField = {
   type: 'object',
-  description: 'Connection limits of the SSH server (defaults suit a public, key-only tunnel server).',
+  description: 'Connection limits of the SSH server and resources of each container (defaults suit a public, key-only tunnel server on a small VM).',
   properties: {
     tunnelsPerUser: {
       type: 'integer',
@@ -42,6 +43,6 @@ export const LIMITS_SCHEMA: ObjectField = {
         'sshd PerSourcePenalties: an address whose logins keep failing (4 failures within about 15 s) is refused for a while, growing to at most 5 minutes. The Docker network gateway (all local and proxied clients) is exempt.',
       default: LIMIT_DEFAULTS.perSourcePenalties,
     },
-    // containers: CONTAINER_LIMITS_SCHEMA, (the hardening work: per-container pids, memory, nofile)
+    containers: CONTAINER_LIMITS_SCHEMA,
   },
 };

@@ -48,7 +48,9 @@ function sameKind(node: Node, field: Field): boolean {
 }
 
 /** Reports unknown keys, missing required keys and wrong types under `node`; null counts as absent. */
-export function walkSchema(node: Node | null, field: Field, path: ConfigPath, out: Problems): void {
+export function walkSchema(given: Node | null, field: Field, path: ConfigPath, out: Problems): void {
+  // An alias is checked as what it stands for (plainValue in validate.ts bounded the expansion).
+  const node = out.resolve(given);
   if (node === null || (isScalar(node) && node.value === null)) return;
   switch (field.type) {
     case 'object':
@@ -60,7 +62,11 @@ export function walkSchema(node: Node | null, field: Field, path: ConfigPath, ou
       const seen = new Set<string>();
       for (const pair of node.items) {
         const keyNode = pair.key as Node;
-        const key = isScalar(keyNode) ? String(keyNode.value) : '';
+        if (!isScalar(keyNode)) {
+          out.at(path, `a key must be a plain name, got ${describe(keyNode)}`, undefined, keyNode);
+          continue;
+        }
+        const key = String(keyNode.value);
         seen.add(key);
         if (field.type === 'map') {
           walkSchema(pair.value as Node, field.values, [...path, key], out);

@@ -1,7 +1,8 @@
-/** The `limits:` section: sshd's connection limits, defaults filled in. */
+/** The `limits:` section: sshd's connection limits and the containers' resources, defaults filled in. */
 import type { LimitsModel } from '../../stacks/model.js';
 import { int, obj, type Problems } from './problems.js';
 import { LIMIT_DEFAULTS } from './schema-limits.js';
+import { validateContainerLimits } from './validate-container-limits.js';
 
 /** `20:30:100` or `20` (= 20:100:20) → its parts; `undefined` for anything else (reported). */
 function startups(raw: unknown): LimitsModel['maxStartups'] | undefined {
@@ -31,5 +32,6 @@ export function validateLimits(raw: unknown, out: Problems): LimitsModel {
     maxStartups,
     perSourceMaxStartups,
     perSourcePenalties: typeof l.perSourcePenalties === 'boolean' ? l.perSourcePenalties : LIMIT_DEFAULTS.perSourcePenalties,
+    containers: validateContainerLimits(l.containers, out),
   };
 }

@@ -2,7 +2,7 @@
  * Pure validation of edge.yaml text into the model. Reports every problem with its file, line,
  * column and YAML path; returns a model only when there are none.
  */
-import { LineCounter, type Node, parseDocument } from 'yaml';
+import { type Document, LineCounter, type Node, parseDocument, visit } from 'yaml';
 import type { EdgeModel } from '../../stacks/model.js';
 import type { ConfigProblem } from '../cli/errors.js';
 import { type ConfigPath, int, obj, Problems, str } from './problems.js';
@@ -52,10 +52,40 @@ function validatePorts(raw: unknown, out: Problems): EdgeModel['ports'] {
   return ports;
 }
 
+/**
+ * Expanding aliases (`*name`) more than this many times is refused: a "billion laughs" document of
+ * a few lines expands to gigabytes. A real edge.yaml needs a handful of aliases, if any.
+ */
+const MAX_ALIAS_EXPANSIONS = 100;
+
+/**
+ * The document as plain data, or a located problem when it cannot be turned into data: too many
+ * alias expansions (the yaml library throws a ReferenceError), or an alias to an unknown anchor.
+ */
+function plainValue(doc: Document, out: Problems): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSIONS });
+  } catch (err) {
+    let first: Node | undefined;
+    visit(doc, {
+      Alias(_key, node) {
+        first = node;
+        return visit.BREAK;
+      },
+    });
+    const excessive = /excessive alias count/i.test((err as Error).message);
+    const message = excessive ? `YAML aliases expand to more than ${MAX_ALIAS_EXPANSIONS} copies` : `YAML: ${(err as Error).message}`;
+    out.at([], message, excessive ? 'an alias bomb ("billion laughs")? edge.yaml needs no anchors and aliases of this size: write the values out' : undefined, first ?? null);
+    return undefined;
+  }
+}
+
 /** Validates edge.yaml text. Pure: `file` is only used to label problems. */
 export function validateConfig(text: string, file: string): ValidationResult {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  // logLevel error: the library's warnings (e.g. a mapping used as a key) would go to stderr
+  // unlocated; the schema walk reports those cases itself.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   const out = new Problems(file, doc, lines);
   const problemAt = (path: ConfigPath, message: string, hint?: string) => out.locate(path, message, hint);
   let rawRoutes: unknown[] = [];
@@ -69,12 +99,16 @@ export function validateConfig(text: string, file: string): ValidationResult {
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
       const pos = lines.linePos(e.pos[0]);
-      out.list.push({ file, line: pos.line, col: pos.col, path: '', message: `YAML syntax: ${e.message.split('\n')[0]}` });
+      // The parser turns a stack overflow on absurd nesting into an error of its own: say what it means.
+      const message = /call stack/i.test(e.message) ? 'YAML syntax: nested too deeply' : `YAML syntax: ${e.message.split('\n')[0]}`;
+      out.list.push({ file, line: pos.line, col: pos.col, path: '', message });
     }
     return { problems: out.list, problemAt, routePath };
   }
+  const js = plainValue(doc, out);
+  if (out.list.length > 0) return { problems: out.list, problemAt, routePath };
   walkSchema(doc.contents as Node | null, EDGE_SCHEMA, [], out);
-  const raw = obj(doc.toJS());
+  const raw = obj(js);
   rawRoutes = Array.isArray(raw.routes) ? raw.routes : [];
   const ports = validatePorts(raw.ports, out);
   const acme = validateAcme(raw.acme, out);

@@ -124,6 +124,8 @@ async function applyOne(o: Exclude<Op, { op: 'build' }>, ctx: ApplyContext, resu
       return engine.createNetwork(o.target, ctx.stack.network.labels);
     case 'create-volume':
       return engine.createVolume(o.target, ctx.stack.volumes.find((v) => v.name === o.target)?.labels ?? {});
+    case 'remove-volume':
+      return engine.removeVolume(o.target);
     case 'create':
       return create(o.target, ctx);
     case 'recreate':

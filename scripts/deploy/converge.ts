@@ -5,7 +5,7 @@
 import type { EdgeModel } from '../../stacks/model.js';
 import * as engine from '../engine/index.js';
 import { type ApplyResult, apply } from './apply.js';
-import { desiredStack } from './desired.js';
+import { type ComposeSource, desiredStack } from './desired.js';
 import { type LoginFiles, renderLoginState, renderServiceFiles, type ServiceFiles } from './files.js';
 import { type ImageName, imageContext } from './images.js';
 import { observe } from './observe.js';
@@ -19,6 +19,8 @@ export interface ConvergeOptions {
    * brings the embedded CA into the stack.
    */
   acme?: boolean;
+  /** The compose file to realise; default this checkout's (the migration test realises an earlier one). */
+  compose?: ComposeSource;
 }
 
 export interface Planned {
@@ -33,7 +35,7 @@ async function desiredState(model: EdgeModel, opts: ConvergeOptions): Promise<{ 
   const withPebble = acme && model.acme.ca === 'pebble';
   const names: ImageName[] = ['haproxy', 'sshd', ...(withPebble ? (['pebble'] as const) : []), ...(acme ? (['renewer'] as const) : [])];
   const images = Object.fromEntries(await Promise.all(names.map(async (n) => [n, (await imageContext(n)).tag]))) as DesiredState['images'];
-  const stack = desiredStack(model, { haproxy: images.haproxy ?? '', sshd: images.sshd ?? '', ...(images.pebble ? { pebble: images.pebble } : {}) });
+  const stack = desiredStack(model, { haproxy: images.haproxy ?? '', sshd: images.sshd ?? '', ...(images.pebble ? { pebble: images.pebble } : {}) }, opts.compose);
   const files = renderServiceFiles(model);
   const tunnelHosts = model.routes.filter((r) => r.kind === 'tunnel').map((r) => r.host);
   return { state: { stack, filesHash: files.hash, certHosts: files.certHosts, haproxyManifest: files.haproxyManifest, tunnelHosts, images, acme }, files };

@@ -14,7 +14,15 @@ export function extraLabels(): Record<string, string> {
   return run ? { [LABEL.testRun]: run } : {};
 }
 
+/** A compose file to realise: this checkout's, or (to test a migration) an earlier version's. */
+export interface ComposeSource {
+  text: string;
+  path: string;
+}
+
 /** The compose file rendered for `model` with these image tags. */
-export function desiredStack(model: EdgeModel, images: StackImages): DesiredStack {
-  return renderStack(readFileSync(COMPOSE_PATH, 'utf8'), model, { images, composePath: COMPOSE_PATH, workingDir: REPO_ROOT, extraLabels: extraLabels() });
+export function desiredStack(model: EdgeModel, images: StackImages, compose?: ComposeSource): DesiredStack {
+  const text = compose?.text ?? readFileSync(COMPOSE_PATH, 'utf8');
+  const path = compose?.path ?? COMPOSE_PATH;
+  return renderStack(text, model, { images, composePath: path, workingDir: REPO_ROOT, extraLabels: extraLabels() });
 }

@@ -59,7 +59,7 @@ const shortHash = (h: ReturnType<typeof createHash>) => h.digest('hex').slice(0,
 const cache = new Map<ImageName, ImageContext>();
 
 /** Where the last renewer context is recorded, with the sources it was built from and their mtimes. */
-const RENEWER_RECORD = join(tmpdir(), 'tunnelgate-renewer-latest.json');
+const RENEWER_RECORD = join(tmpdir(), `tunnelgate-renewer-${process.getuid?.() ?? 'user'}-latest.json`);
 
 interface RenewerRecord {
   context: ImageContext;
@@ -91,15 +91,17 @@ async function renewerContext(): Promise<ImageContext> {
   const known = unchangedRenewer();
   if (known) return known;
   const dockerfile = readFileSync(join(REPO_ROOT, 'certs', 'Dockerfile'));
+  const entrypoint = readFileSync(join(REPO_ROOT, 'certs', 'renewer-entrypoint.sh'));
   const bundle = await bundleRenewer(REPO_ROOT);
-  const hash = shortHash(createHash('sha256').update(dockerfile).update('\0').update(bundle.code));
+  const hash = shortHash(createHash('sha256').update(dockerfile).update('\0').update(entrypoint).update('\0').update(bundle.code));
   // Per user: another user's folder of the same name (root's, say, from an earlier `up`) is not writable.
   const dir = join(tmpdir(), `tunnelgate-renewer-${process.getuid?.() ?? 'user'}-${hash}`);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'Dockerfile'), dockerfile);
+  writeFileSync(join(dir, 'renewer-entrypoint.sh'), entrypoint);
   writeFileSync(join(dir, 'renewer.cjs'), bundle.code);
-  const context: ImageContext = { name: 'renewer', dir, files: ['Dockerfile', 'renewer.cjs'], dockerfile: 'Dockerfile', tag: `tunnelgate/renewer:${hash}` };
-  const inputs = Object.fromEntries(['certs/Dockerfile', 'package-lock.json', ...bundle.inputs].map((rel) => [rel, mtimeOf(rel)]));
+  const context: ImageContext = { name: 'renewer', dir, files: ['Dockerfile', 'renewer-entrypoint.sh', 'renewer.cjs'], dockerfile: 'Dockerfile', tag: `tunnelgate/renewer:${hash}` };
+  const inputs = Object.fromEntries(['certs/Dockerfile', 'certs/renewer-entrypoint.sh', 'package-lock.json', ...bundle.inputs].map((rel) => [rel, mtimeOf(rel)]));
   writeFileSync(RENEWER_RECORD, JSON.stringify({ context, inputs } satisfies RenewerRecord));
   return context;
 }

@@ -55,7 +55,7 @@ export interface DesiredState {
 
 export type Op =
   | { op: 'build'; target: ImageName; tag: string; cause: string }
-  | { op: 'create-network' | 'create-volume'; target: string; cause: string }
+  | { op: 'create-network' | 'create-volume' | 'remove-volume'; target: string; cause: string }
   | { op: 'create' | 'recreate' | 'start'; target: AnyService; cause: string }
   | { op: 'write-files'; target: Service; cause: string }
   | { op: 'remove'; target: OptionalService; cause: string }
@@ -82,7 +82,7 @@ function containerOps(service: AnyService, desired: DesiredState, observed: Obse
     return 'fresh';
   }
   if (have.hash !== want.hash) {
-    ops.push({ op: 'recreate', target: service, cause: have.hash ? 'container settings changed (image, ports or mounts)' : 'container has no config-hash label' });
+    ops.push({ op: 'recreate', target: service, cause: have.hash ? 'container settings changed (image, ports, mounts, lockdown or limits)' : 'container has no config-hash label' });
     between();
     ops.push({ op: 'start', target: service, cause: 'new container' });
     return 'fresh';
@@ -121,7 +121,10 @@ function optionalOps(service: OptionalService, removeCause: string, desired: Des
   } else if (observed.containers[service] && desired.stack.orphans.includes(service)) ops.push({ op: 'remove', target: service, cause: removeCause });
 }
 
-/** The plan: builds, network and volumes, sshd, haproxy (with placeholders), pebble, logger, issuance. */
+/** Why the shared `config` volume of earlier versions goes (its files are rendered anew into each service's own). */
+const LEGACY_VOLUME_CAUSE = 'replaced by haproxy-config and sshd-config: haproxy and sshd no longer share a writable volume';
+
+/** The plan: builds, network and volumes, sshd, haproxy (with placeholders), pebble, logger, the old shared volume, issuance. */
 export function plan(desired: DesiredState, observed: ObservedStack): Op[] {
   const ops: Op[] = [];
   const certs = observed.certs;
@@ -158,6 +161,11 @@ export function plan(desired: DesiredState, observed: ObservedStack): Op[] {
   // logger's socket is where haproxy's log ring connects (it retries until it is there).
   optionalOps('pebble', 'acme.ca is no longer pebble', desired, observed, ops);
   optionalOps('logger', 'logs.access is off', desired, observed, ops);
+
+  // Last of the container changes: by now no container of the stack mounts them any more.
+  for (const volume of desired.stack.legacyVolumes) {
+    if (observed.volumes.includes(volume)) ops.push({ op: 'remove-volume', target: volume, cause: LEGACY_VOLUME_CAUSE });
+  }
 
   if (toIssue.length) ops.push({ op: 'issue-certs', target: 'renewer', hosts: toIssue, cause: 'hosts without an issued certificate (placeholder in service)' });
   if (toIssue.some((h) => desired.tunnelHosts.includes(h))) ops.push({ op: 'update-login', target: 'sshd', cause: 'certificate dates after this issuance' });

@@ -4,11 +4,13 @@
  */
 import { createHash } from 'node:crypto';
 import { parse } from 'yaml';
+import { LIMITED_SERVICES, type LimitedService } from '../../stacks/container-limits.js';
 import { COMPOSE_VERSION, LABEL } from '../../stacks/labels.js';
 import { ACCESS_LOG, HAPROXY } from '../../stacks/layout.js';
 import type { EdgeModel } from '../../stacks/model.js';
 import { type AnyService, containerName, type OptionalService, type Service } from '../../stacks/services.js';
 import type { ContainerSpec } from '../engine/spec.js';
+import { type ComposeService, composeHardening, composeMounts, type Hardening } from './compose-service.js';
 
 /** Image tags of the long-running services; `pebble` only when the embedded CA is part of the stack. */
 export type StackImages = Record<Service, string> & { pebble?: string };
@@ -30,22 +32,13 @@ export interface DesiredStack {
   containers: Record<Service, ContainerSpec & { service: Service; hash: string }> & { [S in OptionalService]?: ContainerSpec & { service: S; hash: string } };
   /** Optional services to remove when found: the config no longer asks for them. */
   orphans: OptionalService[];
-  /** Volumes and network of the one-off renewer container (its name and labels are per run). */
-  renewer: { mounts: ContainerSpec['mounts']; network: string; aliases: string[] };
-}
-
-interface ComposeService {
-  image: string;
-  command?: string[];
-  user?: string;
-  network_mode?: string;
-  restart?: string;
-  stop_grace_period?: string;
-  ports?: string[];
-  sysctls?: Record<string, string>;
-  extra_hosts?: string[];
-  volumes?: string[];
-  networks?: string[] | Record<string, { aliases?: string[] } | null>;
+  /** Volumes, network and lockdown of the one-off renewer container (its name and labels are per run). */
+  renewer: Pick<ContainerSpec, 'mounts' | 'network' | 'aliases'> & Hardening;
+  /**
+   * Volumes of this project that earlier versions made and this one no longer mounts, to remove
+   * once no container uses them: `config`, shared by haproxy and sshd before each got its own.
+   */
+  legacyVolumes: string[];
 }
 
 /** Compose's `${VAR}` / `${VAR:-default}` interpolation (and `$$` for a literal `$`), enough for our file. */
@@ -82,6 +75,17 @@ export function stableHash(value: unknown): string {
     .digest('hex');
 }
 
+/** Volume keys earlier versions of the compose file had; their contents are re-rendered by `up`. */
+const LEGACY_VOLUME_KEYS = ['config'];
+
+const isLimited = (service: string): service is LimitedService => (LIMITED_SERVICES as readonly string[]).includes(service);
+
+/** A service's limits from edge.yaml, in place of the defaults the compose file writes out. */
+function limitsOf(model: EdgeModel, service: LimitedService, fromCompose: Hardening): Hardening {
+  const l = model.limits.containers[service];
+  return { memory: l.memory, pidsLimit: l.pids, ulimits: { ...fromCompose.ulimits, nofile: { soft: l.nofile, hard: l.nofile } } };
+}
+
 /**
  * What edge.yaml adds to the haproxy service beyond the compose file: the published port of each
  * `tcp:` route (the same number inside the container, where its frontend binds) and the
@@ -92,6 +96,7 @@ function edgeAdditions(model: EdgeModel): { ports: ContainerSpec['ports']; extra
   return { ports: (model.tcp ?? []).map((t) => ({ host: t.port, container: t.port })), ...(networks.length ? { extraNetworks: [...networks] } : {}) };
 }
 
+/** The desired stack: compose text interpolated with the model's values, as engine specs with labels. */
 export function renderStack(composeText: string, model: EdgeModel, opts: StackOptions): DesiredStack {
   const p = model.project;
   const vars = {
@@ -114,11 +119,12 @@ export function renderStack(composeText: string, model: EdgeModel, opts: StackOp
     .filter((key) => key !== 'logs' || model.logs?.access)
     .map((key) => ({ key, name: `${p}_${key}`, labels: { ...common, [LABEL.volume]: key, [LABEL.version]: COMPOSE_VERSION } }));
 
-  const mounts = (svc: ComposeService) =>
-    (svc.volumes ?? []).map((m) => {
-      const [key, target, mode] = m.split(':');
-      return { volume: `${p}_${key}`, target: target!, readOnly: mode === 'ro' };
-    });
+  const mounts = (svc: ComposeService) => composeMounts(svc, p);
+  // The compose file's lockdown, with edge.yaml's limits for the services it limits.
+  const hardeningOf = (svc: ComposeService, service: string): Hardening => {
+    const fromCompose = composeHardening(svc, service);
+    return isLimited(service) ? { ...fromCompose, ...limitsOf(model, service, fromCompose) } : fromCompose;
+  };
   const build = <S extends AnyService>(service: S, extra: Pick<ContainerSpec, 'ports' | 'mounts'> = { ports: [], mounts: [] }) => {
     const svc = compose.services[service];
     const spec: ContainerSpec = {
@@ -141,6 +147,7 @@ export function renderStack(composeText: string, model: EdgeModel, opts: StackOp
       ...(svc.stop_grace_period ? { stopTimeout: parseInt(svc.stop_grace_period, 10) } : {}),
       ...(svc.sysctls ? { sysctls: Object.fromEntries(Object.entries(svc.sysctls).map(([k, v]) => [k, String(v)])) } : {}),
       ...(svc.extra_hosts ? { extraHosts: svc.extra_hosts } : {}),
+      ...hardeningOf(svc, service),
     };
     if (service === 'haproxy') {
       const extra = edgeAdditions(model);
@@ -168,7 +175,9 @@ export function renderStack(composeText: string, model: EdgeModel, opts: StackOp
     mounts: mounts(compose.services.renewer),
     network: network.name,
     aliases: (renewerNet && !Array.isArray(renewerNet) ? Object.values(renewerNet)[0]?.aliases : undefined) ?? ['renewer'],
+    ...hardeningOf(compose.services.renewer, 'renewer'),
   };
   const orphans: OptionalService[] = [...(model.acme.ca === 'pebble' ? [] : ['pebble' as const]), ...(model.logs?.access ? [] : ['logger' as const])];
-  return { project: p, network, volumes, containers, orphans, renewer };
+  const legacyVolumes = LEGACY_VOLUME_KEYS.filter((key) => !(key in compose.volumes)).map((key) => `${p}_${key}`);
+  return { project: p, network, volumes, containers, orphans, renewer, legacyVolumes };
 }

@@ -22,6 +22,21 @@ export async function listContainers(labels: string[]): Promise<ObservedContaine
   );
 }
 
+/** The HostConfig fields of a spec's capabilities, security options, read-only root and limits. */
+function lockdown(spec: ContainerSpec): Record<string, unknown> {
+  return {
+    ...(spec.capDrop ? { CapDrop: spec.capDrop } : {}),
+    ...(spec.capAdd ? { CapAdd: spec.capAdd } : {}),
+    ...(spec.securityOpt ? { SecurityOpt: spec.securityOpt } : {}),
+    ...(spec.readOnly ? { ReadonlyRootfs: true } : {}),
+    ...(spec.tmpfs ? { Tmpfs: spec.tmpfs } : {}),
+    // MemorySwap equal to Memory: the limit holds for memory and swap together.
+    ...(spec.memory ? { Memory: spec.memory, MemorySwap: spec.memory } : {}),
+    ...(spec.pidsLimit ? { PidsLimit: spec.pidsLimit } : {}),
+    ...(spec.ulimits ? { Ulimits: Object.entries(spec.ulimits).map(([Name, l]) => ({ Name, Soft: l.soft, Hard: l.hard })) } : {}),
+  };
+}
+
 /** Creates (does not start) a container from a spec; returns its id. */
 export async function createContainer(spec: ContainerSpec): Promise<string> {
   const exposed = Object.fromEntries(spec.ports.map((p) => [`${p.container}/tcp`, {}]));
@@ -47,8 +62,7 @@ export async function createContainer(spec: ContainerSpec): Promise<string> {
         RestartPolicy: { Name: spec.restart },
         ...(spec.sysctls ? { Sysctls: spec.sysctls } : {}),
         ...(spec.extraHosts?.length ? { ExtraHosts: spec.extraHosts } : {}),
-        ...(spec.capAdd ? { CapAdd: spec.capAdd } : {}),
-        ...(spec.capDrop ? { CapDrop: spec.capDrop } : {}),
+        ...lockdown(spec),
       },
       NetworkingConfig: { EndpointsConfig: { [spec.network]: { Aliases: spec.aliases } } },
     }),

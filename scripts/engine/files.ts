@@ -6,17 +6,35 @@ import { extract, pack } from 'tar-stream';
 import { docker, engineCall } from './client.js';
 import type { FileToWrite } from './spec.js';
 
-/** Writes files (absolute paths) into a container, with their modes and owners. */
+/** A tar archive of files, their paths relative to `base`. */
+async function tarOf(base: string, files: FileToWrite[]): Promise<Buffer> {
+  const tar = pack();
+  for (const f of files) {
+    const rel = base === '/' ? f.path.slice(1) : f.path.slice(base.length + 1);
+    tar.entry({ name: rel, mode: f.mode ?? 0o644, uid: f.uid ?? 0, gid: f.gid ?? 0 }, typeof f.content === 'string' ? Buffer.from(f.content) : f.content);
+  }
+  tar.finalize();
+  const chunks: Buffer[] = [];
+  for await (const c of tar) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Writes files (absolute paths) into a container, with their modes and owners. Each file goes
+ * through the mount point that holds it: the engine checks the extraction directory, so an
+ * archive unpacked at `/` is refused by a container with a read-only root even when every file
+ * lands in a writable volume.
+ */
 export async function putFiles(name: string, files: FileToWrite[]): Promise<void> {
   await engineCall('write files into', name, async () => {
-    const tar = pack();
+    const c = docker().getContainer(name);
+    const mounts = ((await c.inspect()).Mounts ?? []).map((m) => m.Destination).sort((a, b) => b.length - a.length);
+    const groups = new Map<string, FileToWrite[]>();
     for (const f of files) {
-      tar.entry({ name: f.path.replace(/^\//, ''), mode: f.mode ?? 0o644, uid: f.uid ?? 0, gid: f.gid ?? 0 }, typeof f.content === 'string' ? Buffer.from(f.content) : f.content);
+      const base = mounts.find((m) => f.path.startsWith(`${m}/`)) ?? '/';
+      groups.set(base, [...(groups.get(base) ?? []), f]);
     }
-    tar.finalize();
-    const chunks: Buffer[] = [];
-    for await (const c of tar) chunks.push(c as Buffer);
-    await docker().getContainer(name).putArchive(Buffer.concat(chunks), { path: '/' });
+    for (const [base, group] of groups) await c.putArchive(await tarOf(base, group), { path: base });
   });
 }
 

@@ -1,13 +1,10 @@
-/** One-off containers run to completion (the renewer): create, write files, start, wait, collect, remove. */
+/** One-off containers run to completion (the renewer): create, start, wait, collect, remove. */
 import { EngineError } from '../cli/errors.js';
 import { docker, engineCall } from './client.js';
 import { createContainer, removeContainer, startContainer } from './containers.js';
-import { putFiles } from './files.js';
-import type { ContainerSpec, ExecResult, FileToWrite } from './spec.js';
+import type { ContainerSpec, ExecResult } from './spec.js';
 
 export interface RunRequest extends ContainerSpec {
-  /** Files written into the created container before it starts (e.g. a hook script, a CA). */
-  files?: FileToWrite[];
   /** Killed after this long; the run then fails. */
   timeoutMs: number;
 }
@@ -26,13 +23,12 @@ function demuxLogs(buf: Buffer): { stdout: string; stderr: string } {
 }
 
 /**
- * Runs a short-lived container to completion: create → write files → start → wait → collect
+ * Runs a short-lived container to completion: create → start → wait → collect
  * its logs → remove (always, even on failure or timeout). A non-zero exit is returned, not thrown.
  */
 export async function runContainer(req: RunRequest): Promise<ExecResult> {
   await createContainer(req);
   try {
-    if (req.files?.length) await putFiles(req.name, req.files);
     await startContainer(req.name);
     const c = docker().getContainer(req.name);
     let timer: NodeJS.Timeout | undefined;

@@ -24,8 +24,21 @@ export interface ContainerSpec {
   restart: 'unless-stopped' | 'no';
   /** Seconds between the stop signal and SIGKILL. */
   stopTimeout?: number;
-  capAdd?: string[];
+  /** Linux capabilities taken away (`ALL`) and given back, e.g. `['ALL']` and `['KILL']`. */
   capDrop?: string[];
+  capAdd?: string[];
+  /** e.g. `no-new-privileges:true`. */
+  securityOpt?: string[];
+  /** Root filesystem mounted read-only; writable places come from volumes and `tmpfs`. */
+  readOnly?: boolean;
+  /** tmpfs mounts: path → mount options (`mode=0755,size=16m`). */
+  tmpfs?: Record<string, string>;
+  /** Memory limit in bytes, swap included. */
+  memory?: number;
+  /** Most processes and threads in the container. */
+  pidsLimit?: number;
+  /** Resource limits per process: name (`nofile`) → soft and hard value. */
+  ulimits?: Record<string, { soft: number; hard: number }>;
 }
 
 /** A container as observed: labels parsed, state flattened. */

@@ -59,11 +59,31 @@ function sh(word: string): string {
 }
 
 /**
+ * The parts of a job that hold a line break, by the name a user knows them by. crontab(5) ends an
+ * entry at every newline, quoted or not: the rest of a path would become an entry of its own.
+ */
+export function lineBreaksIn(job: Omit<CronJob, 'time'>): string[] {
+  const parts: Record<string, string | undefined> = {
+    '--config': job.config,
+    '--project': job.projectFlag,
+    'the checkout path': job.repoDir,
+    'the log file': job.logFile,
+    PATH: job.path,
+    ...Object.fromEntries(Object.entries(job.env ?? {}).map(([k, v]) => [`$${k}`, v])),
+  };
+  return Object.entries(parts)
+    .filter(([, value]) => value !== undefined && /[\r\n]/.test(value))
+    .map(([name]) => name);
+}
+
+/**
  * The crontab line: `M H * * * cd <repo> && PATH=… npm run renew -- --log-file <log> … >> <log> 2>&1 # marker`.
  * `--log-file` makes renew start with a timestamped header and keep the log bounded; npm's
- * update notice is turned off so it never lands in the log.
+ * update notice is turned off so it never lands in the log. Refuses line breaks.
  */
 export function renderCronLine(job: CronJob): string {
+  const broken = lineBreaksIn(job);
+  if (broken.length) throw new Error(`${broken.join(', ')} contains a line break: it cannot be part of a crontab line`);
   const args = ['--log-file', job.logFile, ...(job.config ? ['--config', job.config] : []), ...(job.projectFlag ? ['--project', job.projectFlag] : [])];
   const renew = ['npm', 'run', '--silent', 'renew', '--', ...args].map(sh).join(' ');
   const env = [`PATH=${sh(job.path)}`, 'npm_config_update_notifier=false', ...Object.entries(job.env ?? {}).map(([k, v]) => `${k}=${sh(v)}`)].join(' ');

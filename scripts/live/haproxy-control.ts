@@ -2,7 +2,7 @@
  * Talking to a running HAProxy: the master CLI, a checked config swap, a reload whose success is
  * verified (a signal alone tells nothing), readiness after start.
  */
-import { cleanupArgv, restoreFilesArgv, swapFilesArgv } from '../../haproxy/config-swap.js';
+import { checkConfigArgv, cleanupArgv, restoreFilesArgv, swapFilesArgv } from '../../haproxy/config-swap.js';
 import { masterCliArgv } from '../../haproxy/master-cli.js';
 import { parseReload, RELOAD_COMMAND } from '../../haproxy/runtime-api.js';
 import { ExitError } from '../cli/errors.js';
@@ -30,7 +30,8 @@ export async function waitHaproxyReady(container: string, timeoutMs = 20_000): P
 
 /**
  * Writes the new config files beside the live ones, swaps them in and checks them with
- * `haproxy -c`; on failure the previous files are back in place and nothing was reloaded.
+ * `haproxy -c` (as HAProxy's user); on failure the previous files are back in place and nothing
+ * was reloaded.
  */
 export async function swapHaproxyFiles(container: string, files: Record<string, string>): Promise<void> {
   const paths = Object.keys(files);
@@ -38,8 +39,12 @@ export async function swapHaproxyFiles(container: string, files: Record<string, 
     container,
     paths.map((path) => ({ path: `${path}.new`, content: files[path]! })),
   );
-  const res = await engine.exec(container, swapFilesArgv(paths), { user: 'root' });
-  if (res.exitCode !== 0) throw new ExitError(`haproxy (${container}) rejected the new configuration; the running one is unchanged:\n${res.stderr.trim()}`);
+  const swap = await engine.exec(container, swapFilesArgv(paths), { user: 'root' });
+  if (swap.exitCode !== 0) throw new ExitError(`haproxy (${container}): swapping in the new configuration failed: ${(swap.stderr || swap.stdout).trim()}`);
+  const check = await engine.exec(container, checkConfigArgv());
+  if (check.exitCode === 0) return;
+  await engine.exec(container, restoreFilesArgv(paths), { user: 'root' });
+  throw new ExitError(`haproxy (${container}) rejected the new configuration; the running one is unchanged:\n${(check.stderr || check.stdout).trim()}`);
 }
 
 /**

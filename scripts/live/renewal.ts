@@ -13,16 +13,16 @@ import * as engine from '../engine/index.js';
 import { rotateCertificate } from './cert-rotation.js';
 import { preparePebble } from './pebble.js';
 
-/** Inside the renewer: the operator's DNS hook and Pebble's listener CA, copied in before start. */
-const HOOK_PATH = '/hooks/dns-hook';
-const EXTRA_CA_PATH = '/etc/tunnelgate/extra-ca.pem';
+/**
+ * Where the renewer's entrypoint (certs/renewer-entrypoint.sh) writes the operator's DNS hook,
+ * handed over in an environment variable: its root filesystem is read-only, so no file can be
+ * copied in before it starts.
+ */
+const HOOK_PATH = '/run/renewer/dns-hook';
 
-/** Where and how the renewer runs: from the desired stack, with the containers it talks to. */
-export interface RenewalSetup {
+/** Where and how the renewer runs: from the desired stack (mounts, lockdown), with the containers it talks to. */
+export interface RenewalSetup extends Omit<engine.ContainerSpec, 'name' | 'image' | 'labels' | 'ports' | 'restart'> {
   image: string;
-  mounts: engine.ContainerSpec['mounts'];
-  network: string;
-  aliases: string[];
   /** The running haproxy container the new certificates are rotated into. */
   haproxy: string;
   /** The embedded CA's container when it runs (its listener CA is handed to the renewer). */
@@ -54,16 +54,12 @@ export interface RenewalResult {
   passMs: number;
 }
 
-/** The renewer's input and files for this model. */
-async function renewerInput(model: EdgeModel, setup: RenewalSetup, opts: RenewalOptions): Promise<{ env: string[]; files: engine.FileToWrite[] }> {
-  const files: engine.FileToWrite[] = [];
+/** The renewer's environment for this model: its input, Pebble's listener CA, the DNS hook. */
+async function renewerEnv(model: EdgeModel, setup: RenewalSetup, opts: RenewalOptions): Promise<string[]> {
   const env: string[] = [];
-  if (setup.pebble) {
-    files.push({ path: EXTRA_CA_PATH, content: await preparePebble(setup.pebble) });
-    env.push(`NODE_EXTRA_CA_CERTS=${EXTRA_CA_PATH}`);
-  }
+  if (setup.pebble) env.push(`TUNNELGATE_EXTRA_CA=${await preparePebble(setup.pebble)}`);
   const { challenge, dnsHook } = model.acme;
-  if (challenge === 'dns-01' && dnsHook) files.push({ path: HOOK_PATH, content: readFileSync(dnsHook), mode: 0o755 });
+  if (challenge === 'dns-01' && dnsHook) env.push(`TUNNELGATE_DNS_HOOK=${readFileSync(dnsHook).toString('base64')}`);
   const input: RenewerInput = {
     hosts: opts.hosts,
     directoryUrl: model.acme.directoryUrl,
@@ -76,27 +72,25 @@ async function renewerInput(model: EdgeModel, setup: RenewalSetup, opts: Renewal
     selfCheckBase: 'http://haproxy:80',
   };
   env.push(`TUNNELGATE_RENEWER_INPUT=${JSON.stringify(input)}`);
-  return { env, files };
+  return env;
 }
 
 /** Runs one pass for `opts.hosts` and rotates what was renewed. The stack must be up. */
 export async function runRenewal(model: EdgeModel, setup: RenewalSetup, opts: RenewalOptions): Promise<RenewalResult> {
-  const { env, files } = await renewerInput(model, setup, opts);
+  const env = await renewerEnv(model, setup, opts);
   const name = `${model.project}-renewer-run-${randomBytes(6).toString('hex')}`;
   const n = opts.hosts.length;
   opts.log(`renewer: checking ${n} certificate${n === 1 ? '' : 's'} with ${model.acme.directoryUrl}${opts.force ? ' (forced)' : ''}`);
   const started = Date.now();
+  const { image, haproxy: _haproxy, pebble: _pebble, labels, ...spec } = setup;
   const run = await engine.runContainer({
+    ...spec,
     name,
-    image: setup.image,
-    labels: { [LABEL.project]: model.project, [LABEL.service]: 'renewer', [LABEL.oneoff]: 'True', ...setup.labels },
+    image,
+    labels: { [LABEL.project]: model.project, [LABEL.service]: 'renewer', [LABEL.oneoff]: 'True', ...labels },
     env,
     ports: [],
-    mounts: setup.mounts,
-    network: setup.network,
-    aliases: setup.aliases,
     restart: 'no',
-    files,
     timeoutMs: 10 * 60_000,
   });
   const passMs = Date.now() - started;

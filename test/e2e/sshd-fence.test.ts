@@ -15,6 +15,7 @@ import { $ } from 'zx';
 import { ensureImage } from '../../scripts/deploy/images.js';
 import { hostPublicKeyArgv, syncUsersArgv } from '../../sshd/image-paths.js';
 import { renderSshdFiles } from '../../sshd/render.js';
+import { DEFAULT_CONTAINER_LIMITS } from '../../stacks/container-limits.js';
 import { SSHD } from '../../stacks/layout.js';
 import type { EdgeModel } from '../../stacks/model.js';
 import { waitFor } from '../../testkit/wait.js';
@@ -40,7 +41,7 @@ function model(users: readonly User[]): EdgeModel {
     users: users.map((u) => ({ name: u, keys: [{ line: readFileSync(join(dir, `${u}.pub`), 'utf8').trim() }] })),
     routes: users.map((u) => ({ kind: 'tunnel' as const, host: `${u}.localhost`, user: u, replicas: 1 })),
     shares: [],
-    limits: { tunnelsPerUser: 32, maxStartups: { start: 20, rate: 30, full: 100 }, perSourceMaxStartups: 10, perSourcePenalties: true },
+    limits: { tunnelsPerUser: 32, maxStartups: { start: 20, rate: 30, full: 100 }, perSourceMaxStartups: 10, perSourcePenalties: true, containers: DEFAULT_CONTAINER_LIMITS },
   };
 }
 

@@ -1,6 +1,6 @@
 /** The crontab text functions behind `npm run cron`: the line, its time, and editing a crontab around it. */
 import { describe, expect, it } from 'vitest';
-import { type CronJob, cronMarker, cronTimeOf, crontabFromListing, findCronEntry, pickCronTime, renderCronLine, withCronEntry, withoutCronEntry } from '../../scripts/live/cron-entry.js';
+import { type CronJob, cronMarker, cronTimeOf, crontabFromListing, findCronEntry, lineBreaksIn, pickCronTime, renderCronLine, withCronEntry, withoutCronEntry } from '../../scripts/live/cron-entry.js';
 
 const job: CronJob = {
   project: 'edge',
@@ -34,6 +34,15 @@ describe('renderCronLine', () => {
     const odd = renderCronLine({ ...job, repoDir: "/home/o'neil/my edge", logFile: '/var/log/renew-%d.log' });
     expect(odd).toContain(`cd '/home/o'\\''neil/my edge' && `);
     expect(odd).toContain('>> /var/log/renew-\\%d.log 2>&1');
+  });
+});
+
+describe('line breaks', () => {
+  it('are refused in every path, since crontab ends an entry at each newline', () => {
+    expect(lineBreaksIn(job)).toEqual([]);
+    expect(lineBreaksIn({ ...job, config: '/etc/edge\n* * * * * rm -rf ~/edge.yaml' })).toEqual(['--config']);
+    expect(lineBreaksIn({ ...job, repoDir: '/srv/a\rb', logFile: '/x\n' })).toEqual(['the checkout path', 'the log file']);
+    expect(() => renderCronLine({ ...job, config: '/etc/a\nb.yaml' })).toThrow('--config contains a line break');
   });
 });
 

@@ -58,7 +58,7 @@ describe('plan with the logger', () => {
     expect(renderPlan(plan(after, observed))).toBe(
       [
         'create-volume     ops_logs (missing)',
-        'recreate          haproxy (container settings changed (image, ports or mounts))',
+        'recreate          haproxy (container settings changed (image, ports, mounts, lockdown or limits))',
         'start             haproxy (new container)',
         'create            logger (logs.access is on)',
         'start             logger (new container)',

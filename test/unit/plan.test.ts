@@ -33,7 +33,8 @@ describe('plan: the whole story of a first up', () => {
         'create-volume     demo_certs (missing)',
         'create-volume     demo_acme (missing)',
         'create-volume     demo_hostkeys (missing)',
-        'create-volume     demo_config (missing)',
+        'create-volume     demo_haproxy-config (missing)',
+        'create-volume     demo_sshd-config (missing)',
         'create            sshd (no container)',
         'start             sshd (new container)',
         'update-login      sshd (no login summaries yet)',
@@ -117,7 +118,35 @@ describe('plan: converging again', () => {
 
   it('recreates a container whose settings changed (image, ports), then starts it', () => {
     const other = { ...desired, stack: stackOf({ ...demo, ports: { ...demo.ports, https: 9443 } }) };
-    expect(renderPlan(plan(other, converged()))).toBe(['recreate          haproxy (container settings changed (image, ports or mounts))', 'start             haproxy (new container)'].join('\n'));
+    expect(renderPlan(plan(other, converged()))).toBe(
+      ['recreate          haproxy (container settings changed (image, ports, mounts, lockdown or limits))', 'start             haproxy (new container)'].join('\n'),
+    );
+  });
+
+  it('recreates the container whose limits changed in edge.yaml', () => {
+    const limits = { ...demo.limits, containers: { ...demo.limits.containers, sshd: { ...demo.limits.containers.sshd, pids: 4096 } } };
+    const other = { ...desired, stack: stackOf({ ...demo, limits }) };
+    expect(plan(other, converged()).map((o) => `${o.op} ${o.target}`)).toEqual(['recreate sshd', 'start sshd']);
+  });
+
+  it('migrates a stack of the shared config volume: both containers recreated, then the volume removed, certificates and host keys kept', () => {
+    // What an earlier version made: one `config` volume mounted by haproxy and sshd, other settings.
+    const old = converged();
+    old.volumes = ['demo_tunnels', 'demo_certs', 'demo_acme', 'demo_hostkeys', 'demo_config'];
+    old.containers = { haproxy: { ...old.containers.haproxy!, hash: 'before-split' }, sshd: { ...old.containers.sshd!, hash: 'before-split' } };
+    expect(renderPlan(plan(desired, old))).toBe(
+      [
+        'create-volume     demo_haproxy-config (missing)',
+        'create-volume     demo_sshd-config (missing)',
+        'recreate          sshd (container settings changed (image, ports, mounts, lockdown or limits))',
+        'start             sshd (new container)',
+        'recreate          haproxy (container settings changed (image, ports, mounts, lockdown or limits))',
+        'start             haproxy (new container)',
+        'remove-volume     demo_config (replaced by haproxy-config and sshd-config: haproxy and sshd no longer share a writable volume)',
+      ].join('\n'),
+    );
+    // The certs and hostkeys volumes are neither recreated nor removed, and no placeholder replaces an issued certificate.
+    expect(plan(desired, old).some((o) => o.op === 'placeholder-certs' || /certs|hostkeys/.test(o.target))).toBe(false);
   });
 
   it('starts a stopped container, writing its files first only when they changed', () => {

@@ -12,7 +12,8 @@ describe('renderStack', () => {
 
   it('names resources the way Compose does and labels them so `docker compose -p` sees them', () => {
     expect(stack.network.name).toBe('demo_edge');
-    expect(stack.volumes.map((v) => v.name)).toEqual(['demo_tunnels', 'demo_certs', 'demo_acme', 'demo_hostkeys', 'demo_config']);
+    expect(stack.volumes.map((v) => v.name)).toEqual(['demo_tunnels', 'demo_certs', 'demo_acme', 'demo_hostkeys', 'demo_haproxy-config', 'demo_sshd-config']);
+    expect(stack.legacyVolumes).toEqual(['demo_config']);
     const h = stack.containers.haproxy;
     expect(h.name).toBe('demo-haproxy-1');
     expect(h.labels).toMatchObject({
@@ -79,7 +80,7 @@ describe('renderStack: optional services', () => {
   it('has no pebble unless asked, and describes the one-off renewer', () => {
     const stack = renderStack(compose, demo, opts);
     expect(stack.containers.pebble).toBeUndefined();
-    expect(stack.renewer).toEqual({
+    expect(stack.renewer).toMatchObject({
       mounts: [
         { volume: 'demo_certs', target: '/certs', readOnly: false },
         { volume: 'demo_acme', target: '/acme', readOnly: false },

@@ -1,8 +1,10 @@
 /** The SSH parts of edge.yaml: expiring keys, sshCA, shares and limits (issue 11, issue 8 item 4). */
+
 import { describe, expect, it } from 'vitest';
 import { formatProblem } from '../../scripts/cli/errors.js';
 import { parseExpiry } from '../../scripts/config/expiry.js';
 import { validateConfig } from '../../scripts/config/validate.js';
+import { DEFAULT_CONTAINER_LIMITS } from '../../stacks/container-limits.js';
 import { ECDSA, ED25519 } from './fixtures/config/keys.js';
 
 const head = `acme: {ca: pebble}\nusers:\n  alice:\n    keys: ["${ED25519}"]\n  bob:\n    keys: ["${ECDSA}"]\n`;
@@ -94,12 +96,19 @@ describe('sshCA, shares and limits in the model', () => {
   });
 
   it('fills the limit defaults, and reads both forms of maxStartups', () => {
-    expect(model(head).limits).toEqual({ tunnelsPerUser: 32, maxStartups: { start: 20, rate: 30, full: 100 }, perSourceMaxStartups: 10, perSourcePenalties: true });
+    expect(model(head).limits).toEqual({
+      tunnelsPerUser: 32,
+      maxStartups: { start: 20, rate: 30, full: 100 },
+      perSourceMaxStartups: 10,
+      perSourcePenalties: true,
+      containers: DEFAULT_CONTAINER_LIMITS,
+    });
     expect(model(`${head}limits: {maxStartups: 40, perSourcePenalties: false, tunnelsPerUser: 4}\n`).limits).toEqual({
       tunnelsPerUser: 4,
       maxStartups: { start: 40, rate: 100, full: 40 },
       perSourceMaxStartups: 10,
       perSourcePenalties: false,
+      containers: DEFAULT_CONTAINER_LIMITS,
     });
   });
 });
