@@ -18,9 +18,13 @@ sock=$dir/collector.sock
 uid=990 # haproxy's uid (stacks/layout.ts HAPROXY_UID): it connects to the socket, files are its own
 
 # Once as root: the volume's root belongs to whoever mounted it first; then drop to haproxy.
+# chmod before chown, and only when needed: the container keeps CHOWN but not FOWNER, so root may
+# change the mode of its own directory only (a restart finds it done already).
 if [ "$(id -u)" = 0 ]; then
-  chown "$uid:$uid" "$dir"
-  chmod 0750 "$dir"
+  if [ "$(stat -c %u:%a "$dir")" != "$uid:750" ]; then
+    chmod 0750 "$dir"
+    chown "$uid:$uid" "$dir"
+  fi
   exec setpriv --reuid="$uid" --regid="$uid" --clear-groups -- "$0" "$max" "$keep"
 fi
 umask 027

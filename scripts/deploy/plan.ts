@@ -4,7 +4,7 @@
  * included), and `apply` carries it out without further decisions.
  */
 import { type HaproxyManifest, haproxyChange } from '../../haproxy/manifest.js';
-import { certName, DEFAULT_CERT_NAME } from '../../stacks/layout.js';
+import { certName, DEFAULT_CERT_NAME, MOUNTS } from '../../stacks/layout.js';
 import type { AnyService, OptionalService, Service } from '../../stacks/services.js';
 import type { ImageName } from './images.js';
 import type { DesiredStack } from './stack.js';
@@ -141,8 +141,12 @@ export function plan(desired: DesiredState, observed: ObservedStack): Op[] {
   for (const v of desired.stack.volumes) if (!observed.volumes.includes(v.name)) ops.push({ op: 'create-volume', target: v.name, cause: 'missing' });
 
   filesOps('sshd', containerOps('sshd', desired, observed, ops), desired, observed, ops);
-  if (desired.loginHash !== observed.loginHash) {
-    const cause = observed.loginHash ? 'login summaries changed (routes, shares, keys or certificate dates)' : 'no login summaries yet';
+  // The summaries were read from the config volume sshd mounts now; one it is about to get (the
+  // migration from the shared volume) has none of them yet.
+  const configVolume = desired.stack.containers.sshd.mounts.find((m) => m.target === MOUNTS.config)?.volume;
+  const newVolume = configVolume !== undefined && !observed.volumes.includes(configVolume);
+  if (desired.loginHash !== observed.loginHash || (newVolume && observed.loginHash)) {
+    const cause = !observed.loginHash ? 'no login summaries yet' : newVolume ? 'new config volume' : 'login summaries changed (routes, shares, keys or certificate dates)';
     ops.push({ op: 'update-login', target: 'sshd', cause });
   }
 

@@ -52,7 +52,7 @@ describe('(b) dockerd restarts', () => {
     };
     const status = await waitFor(
       async () => {
-        const res = await run`node --import tsx scripts/status.ts --config ${stack.file} --json`;
+        const res = await run`node bin/tunnelgate.mjs status --config ${stack.file} --json`;
         return res.exitCode === 0 ? (JSON.parse(res.stdout) as Status) : undefined;
       },
       (s) => Boolean(s?.routes.find((r) => r.host === HOST)?.slots.every((slot) => slot.connected)),

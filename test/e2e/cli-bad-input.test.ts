@@ -21,7 +21,7 @@ import { fuzzCase } from '../fuzz/config-mutations.js';
 
 const run = $({ quiet: true, nothrow: true });
 /** An entry point as `npm run <script>` runs it (tsx), without npm's own start-up. */
-const cli = (script: string, args: string[]) => run`node --import tsx ${`scripts/${script}.ts`} ${args}`;
+const cli = (script: string, args: string[]) => run`node bin/tunnelgate.mjs ${script} ${args}`;
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20251124);
 const CLI_CASES = 240;
@@ -132,7 +132,7 @@ describe('down from a config that no longer loads', () => {
     expect(await running()).toBe(2);
     // The user breaks the file while editing: a route without a host, a syntax error further down.
     writeFileSync(file, `project: ${project}\nroutes:\n  - tunnel: alice\nports: {http: [\n`);
-    const res = await run`node --import tsx scripts/down.ts --config ${file}`;
+    const res = await run`node bin/tunnelgate.mjs down --config ${file}`;
     expect(res.exitCode, res.stderr).toBe(0);
     expect(res.stderr).toMatch(
       new RegExp(`^warning: the config has \\d+ problems; down uses only the project name "${project}" and ignores the rest:\\n {2}${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+ `),
@@ -145,10 +145,10 @@ describe('down from a config that no longer loads', () => {
   it('refuses when the project cannot be told, naming --project', async () => {
     const file = join(tmp, 'no-project.yaml');
     writeFileSync(file, 'routes: [\n');
-    const res = await run`node --import tsx scripts/down.ts --config ${file}`;
+    const res = await run`node bin/tunnelgate.mjs down --config ${file}`;
     expect(res.exitCode).toBe(2);
     expect(res.stderr).toContain(`${file} project: cannot tell the project: no "project" could be read (hint: pass --project NAME)`);
-    const named = await run`node --import tsx scripts/down.ts --config ${file} --project ${project}`;
+    const named = await run`node bin/tunnelgate.mjs down --config ${file} --project ${project}`;
     expect(named.exitCode, named.stderr).toBe(0);
     expect(named.stdout).toContain(`nothing to remove for project ${project}`);
   });

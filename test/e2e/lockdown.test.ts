@@ -138,7 +138,7 @@ describe('inside the containers', () => {
         '755 root',
         '755 root',
         '/run/tgetc/etc/passwd',
-        'alice:/usr/sbin/nologin',
+        'alice:/usr/local/lib/tunnelgate/login',
         '',
       ].join('\n'),
     );
@@ -161,7 +161,7 @@ describe('the locked-down stack still does its job', () => {
     const started = async () => Object.fromEntries((await engine.listContainers([`${LABEL.project}=${project}`])).map((c) => [c.name, c.startedAt]));
     const before = await started();
     const add = await converge(model(true), say, new Date(), { acme: false });
-    expect(add.ops.map((o) => o.op)).toEqual(['update-users', 'placeholder-certs', 'reload']);
+    expect(add.ops.map((o) => o.op)).toEqual(['update-users', 'update-login', 'placeholder-certs', 'reload']);
     const bobTunnel = tunnel(ports.ssh, 'bob', bob.path, sock('bob', B), service.port);
     procs.push(bobTunnel);
     expect(await served(ports.https, B)).toBe('locked-down');

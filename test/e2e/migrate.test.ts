@@ -81,6 +81,7 @@ describe('migrating a stack of the shared config volume', () => {
       `create-volume ${project}_sshd-config`,
       'recreate sshd',
       'start sshd',
+      'update-login sshd',
       'recreate haproxy',
       'start haproxy',
       'recreate pebble',

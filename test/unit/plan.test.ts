@@ -140,6 +140,7 @@ describe('plan: converging again', () => {
         'create-volume     demo_sshd-config (missing)',
         'recreate          sshd (container settings changed (image, ports, mounts, lockdown or limits))',
         'start             sshd (new container)',
+        'update-login      sshd (new config volume)',
         'recreate          haproxy (container settings changed (image, ports, mounts, lockdown or limits))',
         'start             haproxy (new container)',
         'remove-volume     demo_config (replaced by haproxy-config and sshd-config: haproxy and sshd no longer share a writable volume)',
