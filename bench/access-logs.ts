@@ -39,7 +39,7 @@ appendFileSync(loggedFile, 'logs: {access: true, maxFileMB: 100, maxFiles: 2}\n'
 const logged = loadConfig({ config: loggedFile }).model;
 
 const droppedLogs = async () => Number(/^DroppedLogs: (\d+)/m.exec(await masterCli(haproxy, '@1 show info'))?.[1] ?? Number.NaN);
-const accessLines = async () => Number((await engine.exec(containerName(project, 'logger'), ['sh', '-c', 'cat /run/logs/access.log* 2>/dev/null | wc -l'])).stdout.trim());
+const accessLines = async () => Number((await engine.exec(containerName(project, 'logger'), ['sh', '-c', 'cat /run/logs/access.log* 2>/dev/null | wc -l'], { user: '990' })).stdout.trim());
 const stdoutLines = async (since: number) => {
   const out = (await engine.docker().getContainer(haproxy).logs({ stdout: true, stderr: true, since })) as unknown as Buffer;
   return out

@@ -33,9 +33,9 @@ export async function exec(name: string, argv: string[], opts: { user?: string; 
  * kept open and closed when `signal` aborts, so the command can notice and stop; resolves with
  * the exit code once it has.
  */
-export async function execStream(name: string, argv: string[], onData: (chunk: Buffer) => void, signal: AbortSignal): Promise<number> {
+export async function execStream(name: string, argv: string[], onData: (chunk: Buffer) => void, signal: AbortSignal, user = ''): Promise<number> {
   return engineCall(`exec "${argv.join(' ').slice(0, 60)}" in`, name, async () => {
-    const e = await docker().getContainer(name).exec({ Cmd: argv, AttachStdout: true, AttachStderr: true, AttachStdin: true });
+    const e = await docker().getContainer(name).exec({ Cmd: argv, AttachStdout: true, AttachStderr: true, AttachStdin: true, User: user });
     const stream = await e.start({ hijack: true, stdin: true });
     const out = new PassThrough();
     const err = new PassThrough();

@@ -4,7 +4,7 @@
  * with `follow` every new line until the caller aborts.
  */
 import { LABEL } from '../../stacks/labels.js';
-import { ACCESS_LOG } from '../../stacks/layout.js';
+import { ACCESS_LOG, HAPROXY_UID } from '../../stacks/layout.js';
 import { containerName } from '../../stacks/services.js';
 import { ExitError } from '../cli/errors.js';
 import * as engine from '../engine/index.js';
@@ -46,6 +46,8 @@ export async function readAccessLog(project: string, opts: ReadOptions, onLine: 
     for (const line of parts) if (line !== '') onLine(line);
   };
   const argv = ['sh', '-c', SCRIPT, 'access-log', ACCESS_LOG.dir, String(opts.lines), opts.needle ?? '', opts.follow ? '1' : '0'];
-  await engine.execStream(name, argv, onData, opts.follow ?? AbortSignal.abort());
+  // As the collector's own uid: the logs are its files (0640 in a 0750 folder), and root in the
+  // locked-down logger holds no capability to read another user's files.
+  await engine.execStream(name, argv, onData, opts.follow ?? AbortSignal.abort(), String(HAPROXY_UID));
   if (pending !== '') onLine(pending);
 }

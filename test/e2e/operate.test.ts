@@ -224,7 +224,7 @@ describe('access logs', () => {
   it('rotate at maxFileMB, keep maxFiles, and never cut a line', async () => {
     // About 1.5 KiB per line: long paths (HAProxy logs up to 1024 bytes of them).
     await burst(1200, (i) => `/rotate-${i}-${'x'.repeat(1000)}`);
-    const files = async () => (await engine.exec(name('logger'), ['sh', '-c', 'cd /run/logs && stat -c "%n %s" access.log*'])).stdout;
+    const files = async () => (await engine.exec(name('logger'), ['sh', '-c', 'cd /run/logs && stat -c "%n %s" access.log*'], { user: '990' })).stdout;
     const listing = await waitFor(files, (out) => out.includes('access.log.1'), 30_000, 1000);
     for (const [f, size] of listing
       .trim()
@@ -233,7 +233,7 @@ describe('access logs', () => {
       expect(f === 'access.log' || f === 'access.log.1' || f === 'access.log.2', f).toBe(true);
       expect(Number(size)).toBeLessThan(3 * 1024 * 1024);
     }
-    const all = (await engine.exec(name('logger'), ['sh', '-c', 'cat /run/logs/access.log.* /run/logs/access.log'])).stdout.trim().split('\n');
+    const all = (await engine.exec(name('logger'), ['sh', '-c', 'cat /run/logs/access.log.* /run/logs/access.log'], { user: '990' })).stdout.trim().split('\n');
     const broken = all.filter((l) => l.startsWith('{') && !isJson(l));
     expect(broken).toEqual([]);
     // `npm run logs` reads the rotated files too: every request of the burst is still there.
