@@ -9,6 +9,7 @@ import { renderBackends } from './render-backends.js';
 import { renderCrtList } from './render-crt-list.js';
 import { renderTunnelPage, renderUnknownHostPage } from './render-pages.js';
 import { hostCondition, routingOrder, sortedRoutes } from './routes.js';
+import { DEFAULTS_TUNING } from './tuning.js';
 
 /**
  * Below Docker's default `nofile` of 20000: HAProxy needs about two descriptors per connection
@@ -64,6 +65,7 @@ const defaultsSection = [
   '    timeout client-fin 10s',
   // WebSockets and other upgraded connections through a tunnel may idle for a long time.
   '    timeout tunnel 1h',
+  ...DEFAULTS_TUNING,
 ];
 
 // Docker's embedded DNS, present on user-defined networks: lets HAProxy find containers that

@@ -24,6 +24,7 @@ const VARIANTS: Variant[] = [
   { name: 'http-reuse always', port: 8444, backend: ['http-reuse always'], bind: '', why: 'first requests may take an idle server connection' },
   { name: 'one accept thread', port: 8445, backend: [], bind: 'thread 1', why: 'accept and handshake on one thread only' },
   { name: 'backlog 64', port: 8446, backend: [], bind: 'backlog 64', why: 'a shorter listen queue than the default' },
+  { name: 'classical X25519', port: 8447, backend: [], bind: 'curves X25519', why: "no hybrid post-quantum key share (OpenSSL 3.5's default), like Caddy 2.6: what that costs" },
   { name: 'Caddy', port: 9443, backend: [], bind: '', why: 'the reference: Caddy in front of the same socket' },
 ];
 

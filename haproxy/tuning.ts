@@ -1,0 +1,20 @@
+/**
+ * Performance lines of haproxy.cfg's defaults section, each justified by a before/after row in
+ * docs/performance.md (measured with `npm run bench`). Kept apart from the renderer so tuning and
+ * routing change independently.
+ */
+
+/** Lines for the `defaults` section (indented like the rest of it). */
+export const DEFAULTS_TUNING = [
+  // Let the first request of a client connection take an idle connection to the same server.
+  // HAProxy's default ("safe") never does, so a client that opens one connection per request
+  // (a new visitor, an API client, a monitor) made HAProxy open a new connection to the tunnel
+  // socket every time: a new SSH channel (sshd accept, a round trip to the user's ssh client, a
+  // new connection to their service, and the teardown) in the two single-threaded ssh processes
+  // on the path. Caddy reuses its connections the same way. Connections stay per server, so per
+  // route: no request ever shares a connection with another route's. NTLM-style connection auth
+  // is detected and kept private by HAProxy. If a reused connection dies before answering,
+  // HAProxy closes the client connection without a response so the client may retry, as it does
+  // for keep-alive requests by default.
+  '    http-reuse always',
+];
