@@ -29,7 +29,7 @@ const VARIANTS: Variant[] = [
 ];
 
 /** The frontends and backends appended to the peers' haproxy.cfg for the variants. */
-export function variantConfig(): string {
+function variantConfig(): string {
   return VARIANTS.filter((v) => v.port !== 8443 && v.port !== 9443)
     .flatMap((v) => [
       '',

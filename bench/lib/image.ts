@@ -2,10 +2,10 @@
  * The bench's own image (bench/baseline/): the hand-configured peers and the client tools, built
  * through the engine adapter and tagged by a hash of its build context, like the stack's images.
  */
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../scripts/config/repo.js';
+import { contentHash } from '../../scripts/deploy/images.js';
 import * as engine from '../../scripts/engine/index.js';
 import { LABEL } from '../../stacks/labels.js';
 
@@ -19,14 +19,7 @@ function contextFiles(): string[] {
 /** Builds the image unless its tag exists; returns the tag and whether it was built. */
 export async function benchImage(onProgress?: (line: string) => void): Promise<{ tag: string; built: boolean }> {
   const files = contextFiles();
-  const hash = createHash('sha256');
-  for (const rel of files)
-    hash
-      .update(rel)
-      .update('\0')
-      .update(readFileSync(join(CONTEXT, rel)))
-      .update('\0');
-  const tag = `tunnelgate/bench:${hash.digest('hex').slice(0, 12)}`;
+  const tag = `tunnelgate/bench:${contentHash(CONTEXT, files)}`;
   if (await engine.imageExists(tag)) return { tag, built: false };
   await engine.buildImage({ tag, context: CONTEXT, files, dockerfile: 'Dockerfile', labels: { [LABEL.image]: 'bench' }, ...(onProgress ? { onProgress } : {}) });
   return { tag, built: true };
