@@ -17,4 +17,10 @@ export const DEFAULTS_TUNING = [
   // HAProxy closes the client connection without a response so the client may retry, as it does
   // for keep-alive requests by default.
   '    http-reuse always',
+  // Send each buffer as it is ready instead of with MSG_MORE. HAProxy's default marks sends
+  // "more follows" so the kernel may build fuller packets; through the container's veth it made
+  // every 16 KiB TLS record of a large response cost ~3x the kernel time (1.8-2.0 ms of sendto
+  // per MiB, against 0.6 ms without; Caddy, which never sets it, 1.0 ms), and bulk throughput
+  // followed. Packets are as full as before but for the last one of each record.
+  '    option http-no-delay',
 ];
