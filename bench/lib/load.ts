@@ -40,7 +40,7 @@ export async function h2load(client: string, url: string, conns: number, seconds
   const log = `/tmp/h2load-${randomBytes(4).toString('hex')}.log`;
   const header = close ? `-H 'Connection: close'` : '';
   const threads = conns >= 2 ? 2 : 1;
-  const out = await sh(client, `timeout ${MAX_SECONDS + 5} h2load --h1 -t${threads} -c${conns} -D ${bounded(seconds)} -T 5 ${header} --log-file=${log} ${q(url)} 2>&1`);
+  const out = await sh(client, `timeout ${MAX_SECONDS + 5} h2load --h1 -t${threads} -c${conns} -D ${bounded(seconds)} ${header} --log-file=${log} ${q(url)} 2>&1`);
   const lines = await sh(client, `cat ${log}; rm -f ${log}`);
   return parseH2load(out, lines);
 }

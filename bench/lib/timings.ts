@@ -30,7 +30,7 @@ export async function noopUp(stack: BenchStack, extra: string[], times: number):
     ms.push(performance.now() - t);
     said = res.stdout.split('\n').find((l) => l.startsWith('nothing to do') || l.startsWith('done in')) ?? `exit ${res.exitCode}: ${res.stderr.trim().slice(-200)}`;
   }
-  return { command: ['npm run up --', ...extra].join(' '), ms, median: median(ms), said };
+  return { command: extra.length ? `npm run up -- ${extra.join(' ')}` : 'npm run up', ms, median: median(ms), said };
 }
 
 /** `count` routes: every other one a tunnel route of the bench user, the rest upstreams to client A. */

@@ -11,7 +11,7 @@ import { containerName } from '../../stacks/services.js';
 import { loadAverage, WORKLOAD_SHAPE, type Workload, wrk } from './load.js';
 import { type LoadResult, median } from './parse.js';
 import { q, sh } from './shell.js';
-import { applyFile, type BenchStack, HOST } from './stack.js';
+import { applyFile, type BenchStack, HOST, USER } from './stack.js';
 import { type Topology, tunnelArgs } from './topology.js';
 
 export interface UnderLoadRecord {
@@ -39,7 +39,7 @@ async function duringLoad(topo: Topology, workload: Workload, seconds: number, c
 
 /** `count` config reloads (a route added, then removed again) under each workload. */
 export async function reloadsUnderLoad(stack: BenchStack, topo: Topology, seconds: number, count: number): Promise<UnderLoadRecord[]> {
-  const extra = stack.withRoutes('bench-reload', [{ host: 'reload.bench.localhost', tunnel: stack.model.users[0]?.name ?? 'bench' }]);
+  const extra = stack.withRoutes('bench-reload', [{ host: `reload.${HOST}`, tunnel: USER }]);
   const out: UnderLoadRecord[] = [];
   for (const workload of ['small', 'close'] as const) {
     const before = loadAverage();
