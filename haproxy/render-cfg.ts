@@ -9,7 +9,7 @@ import { renderBackends } from './render-backends.js';
 import { renderCrtList } from './render-crt-list.js';
 import { renderTunnelPage, renderUnknownHostPage } from './render-pages.js';
 import { hostCondition, routingOrder, sortedRoutes } from './routes.js';
-import { DEFAULTS_TUNING } from './tuning.js';
+import { DEFAULTS_TUNING, GLOBAL_TUNING } from './tuning.js';
 
 /**
  * Below Docker's default `nofile` of 20000: HAProxy needs about two descriptors per connection
@@ -30,6 +30,7 @@ const globalSection = [
   // reloads come faster than old connections drain.
   '    mworker-max-reloads 50',
   `    maxconn ${MAXCONN}`,
+  ...GLOBAL_TUNING,
   // No `stats socket`: the master CLI (-S) reaches every worker as `@1 ...` at admin level, so a
   // second socket would only be one more thing to secure.
   // TLS 1.2+ with forward-secret AEAD suites only (Mozilla "intermediate" without the DHE suites,

@@ -1,8 +1,22 @@
 /**
- * Performance lines of haproxy.cfg's defaults section, each justified by a before/after row in
- * docs/performance.md (measured with `npm run bench`). Kept apart from the renderer so tuning and
- * routing change independently.
+ * Performance lines of haproxy.cfg's global and defaults sections, each justified by a
+ * before/after row in docs/performance.md (measured with `npm run bench`). Kept apart from the
+ * renderer so tuning and routing change independently.
  */
+
+/** Lines for the `global` section (indented like the rest of it). */
+export const GLOBAL_TUNING = [
+  // One thread. HAProxy binds each connection to a thread; on the small machines an edge runs on,
+  // its threads share the cores with the single-threaded sshd sessions it feeds, so whenever the
+  // kernel parks one of them, every connection of that thread waits (accept, TLS handshake,
+  // response), and threads also hand new connections to each other and contend in OpenSSL. On 2
+  // cores, over 9 interleaved rounds, one thread gave a new-connection p99 of 36 ms (median)
+  // against 86 ms with two, at equal or better throughput and ~10 % less CPU per request
+  // (docs/performance.md). One thread still
+  // does thousands of TLS handshakes and tens of thousands of requests per second, more than a
+  // tunnel (one sshd process per user) can carry.
+  '    nbthread 1',
+];
 
 /** Lines for the `defaults` section (indented like the rest of it). */
 export const DEFAULTS_TUNING = [
