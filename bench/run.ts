@@ -1,112 +1,101 @@
 /**
- * `npm run bench`: measures a whole stack on this machine and prints the figures. Nothing here
- * asserts a time; it reports what it saw. Loopback only. Uses its own project (`tg-bench-*`) and
- * removes it, volumes included, at the end.
+ * `npm run bench`: tunnelgate side by side with a hand-configured HAProxy and with Caddy, each in
+ * front of its own socket tunnel, in one topology on the stack's own network (bench/lib/topology.ts),
+ * then the stack's own figures: reloads and certificate rotations under load, tunnel reconnect,
+ * no-op `up` as a whole process, a 1,000-route apply. It asserts nothing; it prints what it saw,
+ * with the machine's load average beside every figure, and writes the same as JSON with --json.
  *
- *   up (warm: images cached, no stack), up (no-op), ssh -R start -> first 200, reconnect -> 200,
- *   and with `wrk` on PATH (apt-get install wrk): keep-alive req/s direct vs. through the tunnel.
+ *   npm run bench [-- --quick] [--rounds N] [--seconds S] [--json FILE] [--only a,b] [--keep]
+ *   sections: compare, probe, underload, reconnect, noop, routes, tail (tail only when named)
  */
-import { randomBytes } from 'node:crypto';
-import { $ } from 'zx';
-import { loadConfig } from '../scripts/config/load-config.js';
-import { converge } from '../scripts/deploy/converge.js';
-import { ensureImage } from '../scripts/deploy/images.js';
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
 import { teardown } from '../scripts/deploy/teardown.js';
-import { containerAddress } from '../scripts/engine/index.js';
-import { containerName } from '../stacks/services.js';
-import { writeEdgeYaml } from '../testkit/edge-yaml.js';
-import { keyPair } from '../testkit/keys.js';
-import { freePort, get, localService } from '../testkit/net.js';
-import { stop, tunnel } from '../testkit/ssh.js';
-import { waitFor } from '../testkit/wait.js';
+import * as engine from '../scripts/engine/index.js';
+import { compareAll, probe, summarize } from './lib/compare.js';
+import { experimentsTable, tailExperiments } from './lib/experiments.js';
+import { benchImage } from './lib/image.js';
+import { loadAverage } from './lib/load.js';
+import { probeTable, ratios, runLine, summaryTable, timingsTable, underLoadTable } from './lib/report.js';
+import { applyFile, defineStack, HOST, USER } from './lib/stack.js';
+import { noopUp, routesApply } from './lib/timings.js';
+import { startTopology } from './lib/topology.js';
+import { reconnects, reloadsUnderLoad, rotationsUnderLoad } from './lib/under-load.js';
 
-const HOST = 'bench.localhost';
-const quiet = () => {};
-const ms = (since: number) => Date.now() - since;
-const report = (what: string, value: string) => console.log(`${what.padEnd(46)} ${value}`);
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    rounds: { type: 'string' },
+    seconds: { type: 'string' },
+    json: { type: 'string' },
+    only: { type: 'string' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const DEFAULT_SECTIONS = ['compare', 'probe', 'underload', 'reconnect', 'noop', 'routes'];
+const sections = new Set(flags.only ? flags.only.split(',') : DEFAULT_SECTIONS);
+const rounds = Number(flags.rounds ?? (flags.quick ? 1 : 3));
+const seconds = Math.min(15, Number(flags.seconds ?? (flags.quick ? 3 : 10)));
+const out: Record<string, unknown> = { started: new Date().toISOString(), cpus: cpus().length, rounds, seconds, loadAtStart: loadAverage() };
+const say = (line: string) => console.log(line);
 
-async function wrk(url: string, host: string, seconds: number): Promise<string> {
-  const res = await $({ quiet: true, nothrow: true })`wrk -t2 -c32 -d${seconds}s -H ${`Host: ${host}`} ${url}`;
-  if (res.exitCode !== 0) return `wrk failed: ${res.stderr.trim()}`;
-  const rps = /Requests\/sec:\s+([\d.]+)/.exec(res.stdout)?.[1];
-  const errors = /Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)/.exec(res.stdout)?.[0];
-  return `${Math.round(Number(rps))} req/s${errors ? ` (${errors})` : ''}`;
-}
-
-const project = `tg-bench-${randomBytes(3).toString('hex')}`;
-process.env.TUNNELGATE_TEST_RUN = project;
-const ports = { http: await freePort(), https: await freePort(), ssh: await freePort() };
-const key = keyPair('bench');
-const file = writeEdgeYaml('bench', { project, ports, users: { bench: [key.pub] }, routes: [{ host: HOST, tunnel: 'bench' }] });
-const { model } = loadConfig({ config: file });
-const service = await localService('x'.repeat(64));
-let ssh: ReturnType<typeof tunnel> | undefined;
-
+await engine.ping();
+const image = await benchImage((line) => process.stderr.write(`  ${line}\n`));
+const stack = await defineStack();
+say(
+  `tunnelgate bench: project ${stack.project}, bench image ${image.tag}${image.built ? ' (built now)' : ''}; ${rounds} round(s) of ${seconds} s; load average ${loadAverage().toFixed(2)} on ${cpus().length} CPUs`,
+);
 try {
-  for (const name of ['haproxy', 'sshd'] as const) {
-    const t = Date.now();
-    const { built } = await ensureImage(name);
-    report(`image ${name}`, built ? `built in ${ms(t)} ms` : 'cached');
+  const up = await applyFile(stack.file);
+  say(`stack up in ${Math.round(up.ms)} ms (${up.ops} ops)`);
+  const topo = await startTopology({ project: stack.project, network: stack.network, host: HOST, user: USER, privateKey: stack.key.private, image: image.tag });
+  out.topology = topo.urls;
+  if (sections.has('compare')) {
+    say('\nside by side (wrk from client A; interleaved: every round runs every workload against every target):');
+    const runs = await compareAll(topo, rounds, seconds, (r) => say(runLine(r)));
+    const summary = summarize(runs);
+    Object.assign(out, { runs, summary, ratios: ratios(summary) });
+    say(`\n${summaryTable(summary, rounds)}`);
   }
-  let t = Date.now();
-  await converge(model, quiet);
-  report('up, warm (images cached, no stack)', `${ms(t)} ms`);
-  t = Date.now();
-  const again = await converge(model, quiet);
-  report('up, no-op', `${ms(t)} ms (${again.ops.length} ops)`);
-
-  const sock = `/run/tunnels/bench/${HOST}.sock`;
-  t = Date.now();
-  ssh = tunnel(ports.ssh, 'bench', key.path, sock, service.port);
-  await waitFor(
-    () => get(ports.https, HOST),
-    (r) => r.status === 200,
-    20_000,
-    20,
-  );
-  report('ssh -R started -> first HTTPS 200', `${ms(t)} ms`);
-
-  await stop(ssh);
-  await waitFor(
-    () => get(ports.https, HOST),
-    (r) => r.status === 503,
-    20_000,
-    20,
-  );
-  t = Date.now();
-  ssh = tunnel(ports.ssh, 'bench', key.path, sock, service.port);
-  await waitFor(
-    () => get(ports.https, HOST),
-    (r) => r.status === 200,
-    20_000,
-    20,
-  );
-  report('reconnect after a drop -> first 200', `${ms(t)} ms`);
-
-  if ((await $({ quiet: true, nothrow: true })`which wrk`).exitCode === 0) {
-    report('wrk -c32 10s: local service direct (HTTP)', await wrk(`http://127.0.0.1:${service.port}/`, HOST, 10));
-    // Loopback to a published port goes through Docker's userland proxy (docker-proxy), both
-    // for HTTPS and for the ssh client; traffic from other machines is NATed by iptables instead.
-    report('  HTTPS -> tunnel, via published ports', await wrk(`https://127.0.0.1:${ports.https}/`, HOST, 10));
-    // The same path without docker-proxy: HTTPS and the ssh client reach the containers'
-    // addresses on the stack network.
-    await stop(ssh);
-    ssh = tunnel(22, 'bench', key.path, sock, service.port, await containerAddress(containerName(project, 'sshd')));
-    const haproxyIp = await containerAddress(containerName(project, 'haproxy'));
-    await waitFor(
-      () => get(ports.https, HOST),
-      (r) => r.status === 200,
-      20_000,
-      20,
-    );
-    report('  HTTPS -> tunnel, via the stack network', await wrk(`https://${haproxyIp}:443/`, HOST, 10));
-    report('  HTTPS -> 404 page (HAProxy alone), stack network', await wrk(`https://${haproxyIp}:443/`, 'unknown.localhost', 10));
-  } else {
-    report('throughput', 'skipped: install wrk (apt-get install wrk)');
+  if (sections.has('probe')) {
+    out.probe = await probe(topo, flags.quick ? 3 : 5);
+    say(`\n${probeTable(out.probe as Awaited<ReturnType<typeof probe>>)}`);
+  }
+  if (sections.has('tail')) {
+    say('\ntail experiments:');
+    out.tail = await tailExperiments(topo, rounds, seconds, say);
+    say(experimentsTable(out.tail as Awaited<ReturnType<typeof tailExperiments>>));
+  }
+  if (sections.has('underload')) {
+    const n = flags.quick ? 2 : 5;
+    const records = [...(await reloadsUnderLoad(stack, topo, seconds, n)), ...(await rotationsUnderLoad(stack, topo, seconds, n))];
+    out.underLoad = records;
+    say(`\n${underLoadTable(records)}`);
+  }
+  const timings: Record<string, unknown> = {};
+  if (sections.has('reconnect')) timings.reconnect = await reconnects(topo, flags.quick ? 1 : 5);
+  if (sections.has('noop')) {
+    const times = flags.quick ? 1 : 3;
+    const noop = [await noopUp(stack, ['--no-acme'], times)];
+    // A plain `up` also asks the CA for hosts still on placeholders: issue them first (from the
+    // embedded Pebble), so that `npm run up` as a user runs it has nothing to do either.
+    const issued = await applyFile(stack.file, true);
+    timings.firstIssuanceMs = issued.ms;
+    noop.push(await noopUp(stack, [], times));
+    timings.noop = noop;
+  }
+  if (sections.has('routes')) timings.routes = await routesApply(stack, topo, 1000);
+  if (Object.keys(timings).length) {
+    Object.assign(out, timings);
+    const rc = timings.reconnect as { ms: number[] } | undefined;
+    const issued = typeof timings.firstIssuanceMs === 'number' ? `\n  up with the first issuance (embedded Pebble)  ${Math.round(timings.firstIssuanceMs)} ms` : '';
+    say(`\ntimings (load average ${loadAverage().toFixed(2)}):\n${timingsTable(rc?.ms, (timings.noop as never) ?? [], timings.routes as never)}${issued}`);
   }
 } finally {
-  if (ssh) await stop(ssh);
-  service.server.close();
-  await teardown(project, { volumes: true, log: quiet });
+  out.loadAtEnd = loadAverage();
+  if (flags.keep) say(`\nkept: remove with \`npm run down -- --project ${stack.project} --volumes\``);
+  else await teardown(stack.project, { volumes: true, log: () => {} });
+  if (flags.json) writeFileSync(flags.json, `${JSON.stringify(out, null, 2)}\n`);
 }
-console.log(`\n${new Date().toISOString()} on ${process.platform}/${process.arch}, node ${process.version}; project ${project} removed`);
+say(`\n${new Date().toISOString()}: load average ${loadAverage().toFixed(2)} at the end; project ${stack.project} ${flags.keep ? 'kept' : 'removed'}${flags.json ? `; JSON in ${flags.json}` : ''}`);

@@ -5,6 +5,7 @@
  */
 import { haproxyMaxconn } from '../stacks/container-limits.js';
 import type { EdgeModel } from '../stacks/model.js';
+import { DEFAULTS_TUNING, GLOBAL_TUNING } from './tuning.js';
 
 /**
  * The global section. `maxconn` follows the container's open-files limit (stacks/container-limits.ts):
@@ -25,6 +26,7 @@ export const globalSection = (model: EdgeModel): string[] => [
   // reloads come faster than old connections drain.
   '    mworker-max-reloads 50',
   `    maxconn ${haproxyMaxconn(model.limits.containers.haproxy)}`,
+  ...GLOBAL_TUNING,
   // No `stats socket`: the master CLI (-S) reaches every worker as `@1 ...` at admin level, so a
   // second socket would only be one more thing to secure.
   // TLS 1.2+ with forward-secret AEAD suites only (Mozilla "intermediate" without the DHE suites,
@@ -82,6 +84,7 @@ export const httpDefaultsSection = [
   '    timeout queue 10s',
   // WebSockets and other upgraded connections through a tunnel may idle for a long time.
   '    timeout tunnel 1h',
+  ...DEFAULTS_TUNING,
 ];
 
 // Docker's embedded DNS, present on user-defined networks: lets HAProxy find containers that

@@ -106,10 +106,8 @@ async function renewerContext(): Promise<ImageContext> {
   return context;
 }
 
-function sourceContext(name: Exclude<ImageName, 'renewer'>): ImageContext {
-  const src = SOURCES[name];
-  const dir = join(REPO_ROOT, src.dir);
-  const files = listFiles(dir).filter((rel) => rel === src.dockerfile || src.include(rel));
+/** 12 hex digits of a hash over the names and contents of `files` (relative to `dir`): an image tag's suffix. */
+export function contentHash(dir: string, files: string[]): string {
   const hash = createHash('sha256');
   for (const rel of files)
     hash
@@ -117,7 +115,14 @@ function sourceContext(name: Exclude<ImageName, 'renewer'>): ImageContext {
       .update('\0')
       .update(readFileSync(join(dir, rel)))
       .update('\0');
-  return { name, dir, files, dockerfile: src.dockerfile, tag: `tunnelgate/${name}:${shortHash(hash)}` };
+  return shortHash(hash);
+}
+
+function sourceContext(name: Exclude<ImageName, 'renewer'>): ImageContext {
+  const src = SOURCES[name];
+  const dir = join(REPO_ROOT, src.dir);
+  const files = listFiles(dir).filter((rel) => rel === src.dockerfile || src.include(rel));
+  return { name, dir, files, dockerfile: src.dockerfile, tag: `tunnelgate/${name}:${contentHash(dir, files)}` };
 }
 
 /** The context and tag of one image (computed once per process). */
