@@ -8,8 +8,10 @@ import { caFilePath } from './names.js';
 
 /**
  * Health checks of a tunnel slot. A Layer-4 check on a UNIX socket is one connect():
- * - a missing socket fails at once (ENOENT) and costs nothing, so while DOWN probe every 500ms
- *   and come back UP on the first success (`rise 1`): a reconnected tunnel serves within ~0.5s;
+ * - a missing socket fails at once (ENOENT) and costs one syscall, so while DOWN probe every 200ms
+ *   and come back UP on the first success (`rise 1`): a reconnected tunnel serves within ~0.3s
+ *   (the ssh setup plus half an interval on average; 500ms gave a median of 514ms in the bench);
+ *   even 1,000 offline slots cost only 5,000 failed connect() calls a second;
  * - while UP each check makes sshd open a channel to the user's machine, so probe every 2s;
  *   `fall 2` keeps one refused connect (full listen backlog under load) from emptying the pool;
  * - `observe layer4` marks a slot DOWN from real traffic as soon as its socket is gone, without
@@ -17,7 +19,7 @@ import { caFilePath } from './names.js';
  * A Layer-4 check cannot see a dead local service behind a live tunnel (that is a 502); a route's
  * `health` path asks the service itself, at the price of real requests to it every 2s.
  */
-export const SLOT_CHECK = 'check inter 2s fastinter 500ms downinter 500ms rise 1 fall 2 observe layer4 error-limit 2 on-error mark-down';
+export const SLOT_CHECK = 'check inter 2s fastinter 500ms downinter 200ms rise 1 fall 2 observe layer4 error-limit 2 on-error mark-down';
 
 /** An upstream's `health` check: its own service, so a calmer pace than a tunnel's socket. */
 const UPSTREAM_CHECK = 'check inter 5s fastinter 1s downinter 2s rise 1 fall 2';

@@ -114,7 +114,7 @@ describe('the demo config, live', () => {
     containers.push(helper.stdout.trim());
     const ms = await waitFor('the tunnel to serve', async () => (await httpsGet(https, route.host)).status === 200);
     expect((await httpsGet(https, route.host)).body).toBe('hello\n');
-    expect(ms).toBeLessThan(3000); // downinter 500ms + rise 1
+    expect(ms).toBeLessThan(3000); // downinter 200ms + rise 1
     expect(await cli('show proc')).toMatch(/master\s+0 \[failed: 0\]/); // no reload happened
     const slot = parseShowStat(await cli(SHOW_SERVERS_COMMAND)).find((r) => r.backend === 'be_demo.localhost');
     expect(slot).toMatchObject({ server: 'slot1', status: 'UP', checkStatus: 'L4OK' });
