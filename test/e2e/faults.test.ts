@@ -9,6 +9,8 @@
  * Recovery times and failed requests are printed as a table (README "Security"); only the
  * issue's bounds are asserted. The dockerd restart (b) is test/e2e-dockerd/restart.test.ts.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { $ } from 'zx';
 import { renewCertificates } from '../../scripts/deploy/certificates.js';
@@ -16,6 +18,7 @@ import * as engine from '../../scripts/engine/index.js';
 import { COMPOSE_VERSION, LABEL } from '../../stacks/labels.js';
 import { PEBBLE } from '../../stacks/layout.js';
 import { get } from '../../testkit/net.js';
+import { tmp } from '../../testkit/tmp.js';
 import { waitFor } from '../../testkit/wait.js';
 import { countOutage, type FaultRow, faultTable, type LoadedStack, upUnderLoad } from './support-faults.js';
 
@@ -122,38 +125,30 @@ describe('(a) kill -9 of each long-running container', () => {
 
 describe('(d) the renewer killed in the middle of an issuance', () => {
   it('leaves no partial PEM, the old certificate in service, and the next renew completes', async () => {
-    // Mid-issuance: Pebble has opened the order (and may be validating its HTTP-01 challenge, which
-    // the renewer answers); nothing is written until the certificate is issued. The renewer is
-    // frozen the moment the order shows (a pass can finish within tens of milliseconds after it),
-    // then killed; a pass that finished before the freeze is tried again.
-    let killed: { pass: Promise<string>; t0: number; before: Awaited<ReturnType<typeof secrets>>; serial: string | undefined } | undefined;
-    for (let attempt = 1; attempt <= 3 && !killed; attempt++) {
-      const before = await secrets();
-      const serial = (await get(stack.ports.https, HOST)).serial;
-      const since = Math.floor(Date.now() / 1000) - 1;
-      const pass = renewCertificates(stack.model, { force: true, log: say }).then(
-        () => 'finished',
-        (err: Error) => err.message,
-      );
-      await waitFor(
-        async () => (await run`docker logs --since ${String(since)} ${name('pebble')}`).stdout,
-        (out) => /Added order|Attempting to validate w\/ HTTP/.test(out),
-        20_000,
-        20,
-      );
-      const renewer = (await engine.listContainers([`${LABEL.project}=${stack.project}`, `${LABEL.service}=renewer`])).find((c) => c.running);
-      if (renewer && (await run`docker pause ${renewer.id}`).exitCode === 0) {
-        const t0 = Date.now();
-        kill9((await engine.docker().getContainer(renewer.id).inspect()).State.Pid, 'renewer');
-        await run`docker unpause ${renewer.id}`;
-        killed = { pass, t0, before, serial };
-      } else {
-        console.log(`attempt ${attempt}: the pass finished before the renewer could be frozen (${await pass}); again`);
-      }
-    }
-    expect(killed, 'the renewer was caught mid-issuance in one of 3 attempts').toBeDefined();
-    const { t0, before, serial } = killed!;
-    expect(await killed!.pass).toMatch(/renewer exited 137 without a usable report/);
+    // Mid-issuance, deterministically: the same stack renewed through DNS-01 with a hook that
+    // sleeps, so once Pebble has opened the order the renewer is inside the hook (nothing written
+    // yet) for as long as the test needs; then it is killed.
+    const hook = join(tmp, 'slow-dns-hook.sh');
+    writeFileSync(hook, '#!/bin/sh\nsleep 300\n', { mode: 0o755 });
+    const slow = { ...stack.model, acme: { ...stack.model.acme, challenge: 'dns-01' as const, dnsHook: hook } };
+    const before = await secrets();
+    const serial = (await get(stack.ports.https, HOST)).serial;
+    const since = Math.floor(Date.now() / 1000) - 1;
+    const pass = renewCertificates(slow, { force: true, log: say }).then(
+      () => 'finished',
+      (err: Error) => err.message,
+    );
+    await waitFor(
+      async () => (await run`docker logs --since ${String(since)} ${name('pebble')}`).stdout,
+      (out) => /Added order/.test(out),
+      30_000,
+      50,
+    );
+    const renewer = (await engine.listContainers([`${LABEL.project}=${stack.project}`, `${LABEL.service}=renewer`])).find((c) => c.running);
+    expect(renewer, 'the renewer is still running (in the DNS hook)').toBeDefined();
+    const t0 = Date.now();
+    kill9((await engine.docker().getContainer(renewer!.id).inspect()).State.Pid, 'renewer');
+    expect(await pass).toMatch(/renewer exited 137 without a usable report/);
     expect(await certFiles()).toEqual({ names: ['_default.pem', `${HOST}.json`, `${HOST}.pem`], wholePems: true });
     expect(await secrets()).toEqual(before);
     expect((await get(stack.ports.https, HOST)).serial).toBe(serial);
