@@ -93,6 +93,14 @@ async function certsInVolume(project: string, volume: string, images: string[]):
   }
 }
 
+/** The certs volume: through HAProxy, else through a probe when only the volume is left, else empty. */
+async function observedCerts(desired: DesiredStack, out: Observed): Promise<ObservedCerts | undefined> {
+  if (out.raw.haproxy) return certsIn(out.raw.haproxy.name);
+  const volume = desired.volumes.find((v) => v.key === 'certs')?.name;
+  if (volume && out.volumes.includes(volume)) return certsInVolume(desired.project, volume, out.images);
+  return { pem: [], issued: [], notAfter: {} };
+}
+
 /** One snapshot of `desired.project` on the engine; `imageTags` are the images the plan may need. */
 export async function observe(desired: DesiredStack, imageTags: string[]): Promise<Observed> {
   const byProject = `${LABEL.project}=${desired.project}`;
@@ -117,19 +125,14 @@ export async function observe(desired: DesiredStack, imageTags: string[]): Promi
     out.raw[service] = c;
     out.containers[service] = { name: c.name, running: c.running, ...(c.labels[LABEL.configHash] ? { hash: c.labels[LABEL.configHash] } : {}) };
   }
-  for (const service of SERVICES) {
-    const c = out.raw[service];
-    const applied = c ? await appliedHashes(c.name) : undefined;
-    const hash = applied?.hashes[service];
+  // The config volumes and the certs volume are read in parallel: each is an archive round trip.
+  const [applied, certs] = await Promise.all([Promise.all(SERVICES.map(async (service) => (out.raw[service] ? appliedHashes(out.raw[service].name) : undefined))), observedCerts(desired, out)]);
+  SERVICES.forEach((service, i) => {
+    const hash = applied[i]?.hashes[service];
     if (hash) out.filesHash[service] = hash;
-    if (service === 'haproxy' && applied?.manifest) out.haproxyManifest = applied.manifest;
-    if (service === 'sshd' && applied?.hashes[LOGIN_HASH_NAME]) out.loginHash = applied.hashes[LOGIN_HASH_NAME];
-  }
-  const certsVolume = desired.volumes.find((v) => v.key === 'certs')?.name;
-  if (out.raw.haproxy) out.certs = await certsIn(out.raw.haproxy.name);
-  else if (certsVolume && out.volumes.includes(certsVolume)) {
-    const certs = await certsInVolume(desired.project, certsVolume, out.images);
-    if (certs) out.certs = certs;
-  } else out.certs = { pem: [], issued: [], notAfter: {} };
+    if (service === 'haproxy' && applied[i]?.manifest) out.haproxyManifest = applied[i].manifest;
+    if (service === 'sshd' && applied[i]?.hashes[LOGIN_HASH_NAME]) out.loginHash = applied[i].hashes[LOGIN_HASH_NAME];
+  });
+  if (certs) out.certs = certs;
   return out;
 }
