@@ -18,6 +18,12 @@ export interface HaproxyManifest {
   certificates: string[];
   /** Map and ACL files, by path, with their kind and content hash. */
   runtime: Record<string, { kind: RuntimeFile['kind']; hash: string }>;
+  /**
+   * Every file by path, with its content hash: a reload swaps in only those that differ (with a
+   * page per tunnel route, rewriting 1,000 unchanged files cost the engine about 0.1 s).
+   * Missing in a manifest recorded by an earlier version: then every file is written.
+   */
+  files?: Record<string, string>;
 }
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
@@ -41,7 +47,20 @@ export function buildManifest(sections: Section[], files: Record<string, string>
     sections: Object.fromEntries(sections.filter((s) => s.route).map((s) => [s.lines[0]!, sha(sectionText(s, files))])),
     certificates,
     runtime: Object.fromEntries(Object.entries(runtime).map(([path, f]) => [path, { kind: f.kind, hash: sha(f.lines.join('\n')) }])),
+    files: Object.fromEntries(Object.entries(files).map(([path, text]) => [path, sha(text)])),
   };
+}
+
+/** The files whose content differs from what was last applied (all of them without a record). */
+export function changedFiles(desired: HaproxyManifest, applied: HaproxyManifest | undefined): string[] {
+  const want = desired.files ?? {};
+  const had = applied?.files;
+  return Object.keys(want).filter((path) => had?.[path] !== want[path]);
+}
+
+/** A long list in a log line: the first few and how many more. */
+export function someOf(names: string[], shown = 8): string {
+  return names.length <= shown ? names.join(', ') : `${names.slice(0, shown).join(', ')} and ${names.length - shown} more`;
 }
 
 /** How a running HAProxy takes the change from `applied` to `desired`. */
@@ -60,7 +79,7 @@ export function haproxyChange(desired: HaproxyManifest, applied: HaproxyManifest
   if (!applied) return { how: 'reload', why: 'no record of what HAProxy runs' };
   if (desired.core !== applied.core) return { how: 'reload', why: 'listeners, frontends or global settings changed' };
   const changed = Object.entries(desired.sections).filter(([name, hash]) => applied.sections[name] !== hash);
-  if (changed.length) return { how: 'reload', why: `new or changed: ${changed.map(([name]) => name.split(' ')[1]).join(', ')}` };
+  if (changed.length) return { how: 'reload', why: `new or changed: ${someOf(changed.map(([name]) => name.split(' ')[1]!))}` };
   const certs = desired.certificates.filter((c) => !applied.certificates.includes(c));
   if (certs.length) return { how: 'reload', why: 'certificate list changed' };
   const files = Object.keys(desired.runtime).filter((p) => applied.runtime[p]?.hash !== desired.runtime[p]?.hash);
@@ -68,6 +87,6 @@ export function haproxyChange(desired: HaproxyManifest, applied: HaproxyManifest
   if (unknown.length) return { how: 'reload', why: `new lookup files: ${unknown.join(', ')}` };
   const removed = Object.keys(applied.sections).filter((name) => !(name in desired.sections));
   if (files.length === 0 && removed.length === 0 && certs.length === 0 && desired.certificates.length === applied.certificates.length) return { how: 'none' };
-  const what = [...(removed.length ? [`removed: ${removed.map((n) => n.split(' ')[1]).join(', ')}`] : []), ...(files.length ? [`${files.map((p) => p.split('/').pop()).join(', ')} changed`] : [])];
+  const what = [...(removed.length ? [`removed: ${someOf(removed.map((n) => n.split(' ')[1]!))}`] : []), ...(files.length ? [`${someOf(files.map((p) => p.split('/').pop()!))} changed`] : [])];
   return { how: 'runtime', files, why: `${what.join('; ') || 'certificate list shortened'} (no new backend, certificate or listener)` };
 }

@@ -9,8 +9,11 @@
  */
 import { HAPROXY } from '../stacks/layout.js';
 
+/** How long socat waits for the master's answer after sending the command. */
+export const MASTER_ANSWER_TIMEOUT_S = 30;
+
 /** The shell pipe end that sends stdin to the master socket ($MASTER) and prints the answer. */
-const TO_MASTER = 'socat -t 30 stdio "unix-connect:$MASTER"';
+const TO_MASTER = `socat -t ${MASTER_ANSWER_TIMEOUT_S} stdio "unix-connect:$MASTER"`;
 
 /** argv running `script` (whose output goes to the master CLI) with `args` as $1…, $MASTER set. */
 export function masterPipeArgv(name: string, script: string, args: string[]): string[] {

@@ -145,9 +145,11 @@ async function applyOne(o: Exclude<Op, { op: 'build' }>, ctx: ApplyContext, resu
       return writePlaceholders(o.hosts, ctx);
     case 'reload': {
       const name = specOf(ctx, 'haproxy').name;
-      await swapHaproxyFiles(name, ctx.files.files.haproxy);
-      await reloadHaproxy(name, ctx.files.files.haproxy);
-      return engine.putFiles(name, appliedRecord('haproxy', ctx));
+      const rendered = ctx.files.files.haproxy;
+      const changed = Object.fromEntries(o.files.filter((path) => path in rendered).map((path) => [path, rendered[path]!]));
+      // The reload checks the config (and rolls back), so no `haproxy -c` first.
+      await swapHaproxyFiles(name, changed, { check: false });
+      return reloadHaproxy(name, changed, { record: appliedRecord('haproxy', ctx), rendered });
     }
     case 'update-routes':
       return updateRoutes(o.files, ctx);

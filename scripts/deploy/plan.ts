@@ -3,7 +3,7 @@
  * --dry-run` prints exactly this (image builds, placeholder certificates and first issuance
  * included), and `apply` carries it out without further decisions.
  */
-import { type HaproxyManifest, haproxyChange } from '../../haproxy/manifest.js';
+import { changedFiles, type HaproxyManifest, haproxyChange } from '../../haproxy/manifest.js';
 import { certName, DEFAULT_CERT_NAME, MOUNTS } from '../../stacks/layout.js';
 import type { AnyService, OptionalService, Service } from '../../stacks/services.js';
 import type { ImageName } from './images.js';
@@ -60,7 +60,8 @@ export type Op =
   | { op: 'write-files'; target: Service; cause: string }
   | { op: 'remove'; target: OptionalService; cause: string }
   | { op: 'placeholder-certs'; target: 'haproxy'; hosts: string[]; cause: string }
-  | { op: 'reload'; target: 'haproxy'; cause: string }
+  /** These files (the ones that differ from the applied record) swapped in, then a checked reload. */
+  | { op: 'reload'; target: 'haproxy'; files: string[]; cause: string }
   /** Files swapped in (checked) and these map/ACL files replaced through the runtime API: no reload. */
   | { op: 'update-routes'; target: 'haproxy'; files: string[]; cause: string }
   | { op: 'update-users'; target: 'sshd'; cause: string }
@@ -111,7 +112,12 @@ function filesOps(service: Service, state: 'fresh' | 'stopped' | 'running', desi
 function haproxyOp(desired: DesiredState, observed: ObservedStack, cause: string): Op {
   const change = haproxyChange(desired.haproxyManifest, observed.haproxyManifest);
   if (change.how === 'runtime') return { op: 'update-routes', target: 'haproxy', files: change.files, cause: change.why };
-  return { op: 'reload', target: 'haproxy', cause: `${cause}: ${change.how === 'reload' ? change.why : 'haproxy.cfg, pages or crt-list'}` };
+  return {
+    op: 'reload',
+    target: 'haproxy',
+    files: changedFiles(desired.haproxyManifest, observed.haproxyManifest),
+    cause: `${cause}: ${change.how === 'reload' ? change.why : 'haproxy.cfg, pages or crt-list'}`,
+  };
 }
 
 /** An optional service: created, started or recreated when the config asks for it, removed when it no longer does. */

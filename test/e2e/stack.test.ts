@@ -247,6 +247,17 @@ describe('converging again', () => {
     expect((await converge(model(false).model, say)).ops).toEqual([]);
   });
 
+  it('a config swapped in unchecked and refused by the reload itself is rolled back with the errors HAProxy gave', async () => {
+    // What `up` does for a reload: no `haproxy -c` first, the master's own parse is the check.
+    const live = (await engine.exec(names().haproxy, ['cat', HAPROXY.cfg])).stdout;
+    const files = { [HAPROXY.cfg]: `${live}\nglobal\n    no-such-keyword 1\n` };
+    await swapHaproxyFiles(names().haproxy, files, { check: false });
+    await expect(reloadHaproxy(names().haproxy, files)).rejects.toThrow(/reload failed; previous configuration restored[\s\S]*unknown keyword 'no-such-keyword'/);
+    expect((await engine.exec(names().haproxy, ['cat', HAPROXY.cfg])).stdout).toBe(live);
+    expect((await get(ports.https, A)).status).toBe(200);
+    expect((await converge(model(false).model, say)).ops).toEqual([]);
+  });
+
   it('starts a stopped HAProxy with its current files, and serves again', async () => {
     await engine.stopContainer(names().haproxy, 1);
     const res = await converge(model(false).model, say);

@@ -4,10 +4,11 @@
  * that apply it.
  */
 import { describe, expect, it } from 'vitest';
-import { haproxyChange } from '../../haproxy/manifest.js';
-import { allowListPath, HOSTS_MAP, PRIVATE_BACKENDS } from '../../haproxy/names.js';
+import { changedFiles, haproxyChange, someOf } from '../../haproxy/manifest.js';
+import { allowListPath, HOSTS_MAP, PRIVATE_BACKENDS, tunnelPagePath } from '../../haproxy/names.js';
 import { renderHaproxy } from '../../haproxy/render-cfg.js';
 import { addAclAndCommitCommand, addMapPayloadArgv, commitCommand, parsePrepared, prepareCommand, runtimeAnswerError } from '../../haproxy/runtime-maps.js';
+import { HAPROXY } from '../../stacks/layout.js';
 import type { EdgeModel, RouteModel } from '../../stacks/model.js';
 import { apps, dmz, full } from './fixtures/haproxy/models.js';
 
@@ -60,6 +61,34 @@ describe('haproxyChange', () => {
   it('reloads when a passthrough route is added (its backend is new), and removes one at run time', () => {
     expect(haproxyChange(manifest(dmz), manifest(without(dmz, 'vault.example.com')))).toMatchObject({ how: 'reload' });
     expect(haproxyChange(manifest(without(dmz, 'vault.example.com')), manifest(dmz))).toMatchObject({ how: 'runtime' });
+  });
+});
+
+describe('changedFiles: what a reload swaps in', () => {
+  const added: EdgeModel = { ...full, routes: [...full.routes, { kind: 'tunnel', host: 'new.example.com', user: 'bob', replicas: 1 }] };
+
+  it('names only the files whose content differs, a new route page among them, no unchanged page', () => {
+    const files = changedFiles(manifest(added), manifest(full));
+    expect(files).toContain(tunnelPagePath('new.example.com'));
+    expect(files).toContain(HAPROXY.cfg);
+    expect(files).toContain(HOSTS_MAP);
+    expect(files).not.toContain(tunnelPagePath('bob.example.com'));
+    const unchanged = Object.keys(renderHaproxy(added).files).filter((f) => !files.includes(f));
+    for (const f of unchanged) expect(renderHaproxy(added).files[f]).toBe(renderHaproxy(full).files[f]);
+    expect(unchanged.length).toBeGreaterThan(0);
+    expect(changedFiles(manifest(full), manifest(full))).toEqual([]);
+  });
+
+  it('names every file without a record, or with a record from before files were hashed', () => {
+    const all = Object.keys(renderHaproxy(full).files);
+    expect(changedFiles(manifest(full), undefined)).toEqual(all);
+    const { files: _, ...older } = manifest(full);
+    expect(changedFiles(manifest(full), older)).toEqual(all);
+  });
+
+  it('shortens long lists in log lines', () => {
+    expect(someOf(['a', 'b'])).toBe('a, b');
+    expect(someOf(Array.from({ length: 1000 }, (_, i) => `be_${i}`))).toBe('be_0, be_1, be_2, be_3, be_4, be_5, be_6, be_7 and 992 more');
   });
 });
 

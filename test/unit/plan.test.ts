@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { changedFiles } from '../../haproxy/manifest.js';
+import { HOSTS_MAP } from '../../haproxy/names.js';
 import { renderServiceFiles } from '../../scripts/deploy/files.js';
 import { type DesiredState, type ObservedStack, plan } from '../../scripts/deploy/plan.js';
 import { renderPlan } from '../../scripts/deploy/plan-text.js';
+import { HAPROXY } from '../../stacks/layout.js';
 import { desiredOf, images, stackOf } from './fixtures/desired.js';
 import { demo, full } from './fixtures/haproxy/models.js';
 
@@ -163,9 +166,12 @@ describe('plan: converging again', () => {
     const fewer = desiredOf({ ...full, routes: full.routes.filter((r) => r.host !== 'wiki.example.com') });
     const obs = { ...converged(both), certs: { pem: ['_default', ...both.certHosts], issued: both.certHosts, notAfter: {} }, haproxyManifest: both.haproxyManifest };
     expect(renderPlan(plan(fewer, obs))).toBe('update-routes     haproxy [hosts.map] (removed: be_wiki.example.com; hosts.map changed (no new backend, certificate or listener))');
-    expect(renderPlan(plan(both, { ...obs, haproxyManifest: fewer.haproxyManifest, filesHash: { ...obs.filesHash, haproxy: fewer.filesHash.haproxy } }))).toBe(
-      'reload            haproxy (config files changed: new or changed: be_wiki.example.com)',
-    );
+    const back = plan(both, { ...obs, haproxyManifest: fewer.haproxyManifest, filesHash: { ...obs.filesHash, haproxy: fewer.filesHash.haproxy } });
+    expect(renderPlan(back)).toBe('reload            haproxy (config files changed: new or changed: be_wiki.example.com)');
+    // Only what differs is swapped in: the config, the lists naming the route, its certificate line.
+    expect(back[0]).toMatchObject({ op: 'reload', files: changedFiles(both.haproxyManifest, fewer.haproxyManifest) });
+    expect((back[0] as { files: string[] }).files).toEqual(expect.arrayContaining([HAPROXY.cfg, HOSTS_MAP]));
+    expect((back[0] as { files: string[] }).files.length).toBeLessThan(Object.keys(both.haproxyManifest.files ?? {}).length);
   });
 
   it('writes placeholders for every host when the certs volume could not be read', () => {
