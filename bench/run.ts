@@ -6,18 +6,20 @@
  * with the machine's load average beside every figure, and writes the same as JSON with --json.
  *
  *   npm run bench [-- --quick] [--rounds N] [--seconds S] [--json FILE] [--only a,b] [--keep]
- *   sections: compare, probe, underload, reconnect, noop, routes, tail (tail only when named)
+ *   sections: compare, probe, underload, reconnect, noop, routes, cold, tail (tail only when named)
+ *   cold removes tunnelgate's images first (bench/lib/cold.ts) and runs after the stack is gone
  */
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { teardown } from '../scripts/deploy/teardown.js';
 import * as engine from '../scripts/engine/index.js';
+import { coldUp } from './lib/cold.js';
 import { compareAll, probe, summarize } from './lib/compare.js';
 import { experimentsTable, tailExperiments } from './lib/experiments.js';
 import { benchImage } from './lib/image.js';
 import { loadAverage } from './lib/load.js';
-import { probeTable, ratios, runLine, summaryTable, timingsTable, underLoadTable } from './lib/report.js';
+import { coldLine, probeTable, ratios, runLine, summaryTable, timingsTable, underLoadTable } from './lib/report.js';
 import { applyFile, defineStack, HOST, USER } from './lib/stack.js';
 import { noopUp, routesApply } from './lib/timings.js';
 import { startTopology } from './lib/topology.js';
@@ -33,7 +35,7 @@ const { values: flags } = parseArgs({
     keep: { type: 'boolean', default: false },
   },
 });
-const DEFAULT_SECTIONS = ['compare', 'probe', 'underload', 'reconnect', 'noop', 'routes'];
+const DEFAULT_SECTIONS = ['compare', 'probe', 'underload', 'reconnect', 'noop', 'routes', 'cold'];
 const sections = new Set(flags.only ? flags.only.split(',') : DEFAULT_SECTIONS);
 const rounds = Number(flags.rounds ?? (flags.quick ? 1 : 3));
 const seconds = Math.min(15, Number(flags.seconds ?? (flags.quick ? 3 : 10)));
@@ -96,6 +98,12 @@ try {
   out.loadAtEnd = loadAverage();
   if (flags.keep) say(`\nkept: remove with \`npm run down -- --project ${stack.project} --volumes\``);
   else await teardown(stack.project, { volumes: true, log: () => {} });
+  if (flags.json) writeFileSync(flags.json, `${JSON.stringify(out, null, 2)}\n`);
+}
+if (sections.has('cold') && !flags.keep) {
+  say(`\ncold \`npm run up\` (tunnelgate's images removed first; load average ${loadAverage().toFixed(2)}):`);
+  out.cold = await coldUp();
+  say(coldLine(out.cold as Awaited<ReturnType<typeof coldUp>>));
   if (flags.json) writeFileSync(flags.json, `${JSON.stringify(out, null, 2)}\n`);
 }
 say(`\n${new Date().toISOString()}: load average ${loadAverage().toFixed(2)} at the end; project ${stack.project} ${flags.keep ? 'kept' : 'removed'}${flags.json ? `; JSON in ${flags.json}` : ''}`);

@@ -1,4 +1,5 @@
 /** The bench's printout: pure text from the records (the same records go to --json). */
+import type { ColdRecord } from './cold.js';
 import type { ProbeRecord, RunRecord, Summary } from './compare.js';
 import { WORKLOAD_SHAPE, WORKLOADS } from './load.js';
 import type { LoadResult } from './parse.js';
@@ -87,4 +88,10 @@ export function timingsTable(reconnect: number[] | undefined, noops: NoopRecord[
     lines.push(`  one upstream route among them answers  ${routes.sample}; back to 1 route: ${f0(routes.removeMs)} ms`);
   }
   return lines.join('\n');
+}
+
+/** The cold `up`: its wall time and each image's build, or why it was not measured. */
+export function coldLine(cold: ColdRecord): string {
+  if (cold.ms === undefined) return `  ${cold.said}`;
+  return [`  ${f0(cold.ms)} ms wall from no images (${cold.removed} removed first); it said: ${cold.said}`, ...cold.builds.map((b) => `    ${b}`)].join('\n');
 }
