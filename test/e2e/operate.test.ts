@@ -18,7 +18,7 @@ import { keyPair } from '../../testkit/keys.js';
 import { freePort, get, localService } from '../../testkit/net.js';
 import { type SshProcess, stop, tunnel } from '../../testkit/ssh.js';
 import { waitFor } from '../../testkit/wait.js';
-import { REPO, runCli, startCli } from './support-cli.js';
+import { NODE_TSX, REPO, runCli, startCli } from './support-cli.js';
 
 const say = () => {};
 const HOST = 'app.ops.test';
@@ -274,8 +274,8 @@ describe('status --watch', () => {
   it('on a terminal draws in the alternate screen, and Ctrl-C typed there restores the terminal and exits 0', async () => {
     // `script` gives the command a real pseudo-terminal; typing ^C into it makes the kernel send
     // SIGINT to the foreground process group, exactly as a user's Ctrl-C does.
-    const tsx = `${REPO}node_modules/.bin/tsx`;
-    const term = $({ cwd: REPO, env: { ...process.env, ...cliEnv() }, nothrow: true, quiet: true })`script -qfec ${`${tsx} ${REPO}scripts/status.ts --config ${file} --watch`} /dev/null`;
+    const command = [...NODE_TSX, `${REPO}scripts/status.ts`, '--config', file, '--watch'].join(' ');
+    const term = $({ cwd: REPO, env: { ...process.env, ...cliEnv() }, nothrow: true, quiet: true })`script -qfec ${command} /dev/null`;
     let out = '';
     term.stdout.on('data', (b: Buffer) => (out += b.toString()));
     await waitFor(

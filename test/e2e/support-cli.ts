@@ -1,12 +1,16 @@
 /**
- * The npm-run entry points as a user runs them: `tsx scripts/<name>.ts …` in a child process,
- * with the environment the test gives (DOCKER_HOST, HOME, …), bounded in time.
+ * The npm-run entry points as a user runs them: `scripts/<name>.ts` in one node process with
+ * tsx's loader, with the environment the test gives (DOCKER_HOST, HOME, …), bounded in time.
+ * One process, not the `tsx` CLI: that CLI relays Ctrl-C to a child and, when the child has not
+ * answered within 30 ms (a busy CI machine), SIGKILLs it and exits 130 itself; a user's
+ * `node bin/tunnelgate.mjs` is one process too.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const TSX = `${REPO}node_modules/.bin/tsx`;
+/** `node` with tsx's loader: the TypeScript source runs as it is, in this one process. */
+export const NODE_TSX = [process.execPath, '--import', 'tsx'] as const;
 
 export interface CliResult {
   exitCode: number | null;
@@ -17,7 +21,7 @@ export interface CliResult {
 /** A running script: its output so far, and its end. */
 export interface CliProcess {
   child: ChildProcess;
-  /** Ctrl-C as a terminal sends it: SIGINT to the whole process group (npm/tsx and node alike). */
+  /** Ctrl-C as a terminal sends it: SIGINT to the whole process group (npm and node alike). */
   interrupt: () => void;
   stdout: () => string;
   stderr: () => string;
@@ -27,7 +31,7 @@ export interface CliProcess {
 /** Starts `scripts/<script>.ts` with `args`; `env` is added to this process's environment. */
 export function startCli(script: string, args: string[], env: Record<string, string> = {}): CliProcess {
   // Its own process group, like a foreground job in a terminal.
-  const child = spawn(TSX, [`scripts/${script}.ts`, ...args], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(NODE_TSX[0], [...NODE_TSX.slice(1), `scripts/${script}.ts`, ...args], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (b: Buffer) => (stdout += b.toString()));
