@@ -40,7 +40,7 @@ function sections(model: EdgeModel): Section[] {
     ...renderLogging(model, httpDefaultsSection).map((lines) => ({ lines })),
     { lines: resolversSection },
     httpFrontend(model),
-    ...tlsRouterSections(),
+    ...tlsRouterSections(model),
     httpsFrontend(model),
     ...fixedBackends(),
     ...renderTcpRoutes(model.tcp ?? []),

@@ -6,7 +6,7 @@
  */
 import { HAPROXY } from '../stacks/layout.js';
 import type { EdgeModel } from '../stacks/model.js';
-import { isPrivateRoute } from '../stacks/model.js';
+import { isPrivateRoute, routeTls } from '../stacks/model.js';
 import { ACCESS_PAGES, ACME_BACKEND, HOSTS_MAP, HTML_CONTENT_TYPE, PRIVATE_BACKENDS, SNI_MAP, TLS_INTERNAL_ADDRESS, TLS_TERMINATE_BACKEND, UNKNOWN_HOST_BACKEND } from './names.js';
 import type { Section } from './section.js';
 
@@ -43,12 +43,19 @@ export function httpFrontend(model: EdgeModel): Section {
   };
 }
 
+/** Whether :443 needs the SNI router: only a passthrough route must be sent on before TLS ends. */
+const needsTlsRouter = (model: EdgeModel) => model.routes.some((r) => routeTls(r) === 'passthrough');
+
 /**
  * :443 reads the TLS ClientHello without decrypting (up to 5 s for it to arrive) and sends the
  * connection by SNI: a passthrough route's `pt_` backend, or (no SNI, unknown SNI, any
  * terminated host) the terminating frontend, with a PROXY v2 header carrying the client's address.
+ * Without passthrough routes there is nothing to send on: the terminating frontend binds :443
+ * itself, which saves every connection a second accept, a PROXY header and a copy of each byte
+ * inside HAProxy (docs/performance.md has the runs before and after).
  */
-export function tlsRouterSections(): Section[] {
+export function tlsRouterSections(model: EdgeModel): Section[] {
+  if (!needsTlsRouter(model)) return [];
   const hello = '{ req.ssl_hello_type 1 }';
   return [
     {
@@ -106,7 +113,7 @@ export function httpsFrontend(model: EdgeModel): Section {
     // crt-list's first line) so it can be told "unknown host" instead of a handshake failure.
     // ca-ignore-err/crt-ignore-err: a client certificate from the wrong CA still completes the
     // handshake, so the route's 403 page can say why (its backend checks ssl_c_verify).
-    `    bind ${TLS_INTERNAL_ADDRESS} accept-proxy ssl crt-list ${HAPROXY.crtList} alpn h2,http/1.1 ca-ignore-err all crt-ignore-err all`,
+    `    bind ${needsTlsRouter(model) ? `${TLS_INTERNAL_ADDRESS} accept-proxy` : `:${HAPROXY.httpsPort}`} ssl crt-list ${HAPROXY.crtList} alpn h2,http/1.1 ca-ignore-err all crt-ignore-err all`,
     ...forwardedHeaders(model),
     `    ${SET_HOST}`,
     ...lookup('http-request', 'txn.backend', 'var(txn.host)', HOSTS_MAP),

@@ -27,6 +27,21 @@ describe('renderHaproxyCfg golden files', () => {
   }
 });
 
+describe(':443', () => {
+  it('is the SNI router only when a passthrough route needs it; otherwise the terminating frontend binds it', () => {
+    const router = (m: EdgeModel) => renderHaproxyCfg(m).includes('frontend tls_router');
+    const bind443 = (m: EdgeModel) => lines(renderHaproxyCfg(m)).filter((l) => /^\s+bind :443\b/.test(l));
+    expect(router(dmz)).toBe(true);
+    expect(bind443(dmz)).toEqual(['    bind :443']);
+    expect(renderHaproxyCfg(dmz)).toContain('bind abns@tunnelgate-https accept-proxy ssl');
+    for (const m of [demo, full, apps]) {
+      expect(router(m)).toBe(false);
+      expect(bind443(m)).toEqual(['    bind :443 ssl crt-list /config/haproxy/crt-list.txt alpn h2,http/1.1 ca-ignore-err all crt-ignore-err all']);
+      expect(renderHaproxyCfg(m)).not.toContain('accept-proxy');
+    }
+  });
+});
+
 describe('renderHaproxyFiles', () => {
   it('renders the cfg, crt-list, maps, pages and CA files, keyed by container path', () => {
     const fixed = [HAPROXY.cfg, HAPROXY.crtList, HOSTS_MAP, SNI_MAP, PRIVATE_BACKENDS, UNKNOWN_HOST_PAGE, ...Object.values(ACCESS_PAGES)];
