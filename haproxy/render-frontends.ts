@@ -107,13 +107,18 @@ function misdirectedLines(): string[] {
 
 export function httpsFrontend(model: EdgeModel): Section {
   const anyPrivate = model.routes.some(isPrivateRoute);
+  const tls = `ssl crt-list ${HAPROXY.crtList} alpn h2,http/1.1 ca-ignore-err all crt-ignore-err all`;
   const lines = [
     'frontend https from http',
     // No strict-sni: an unknown name must still complete TLS (with the default certificate, the
     // crt-list's first line) so it can be told "unknown host" instead of a handshake failure.
     // ca-ignore-err/crt-ignore-err: a client certificate from the wrong CA still completes the
     // handshake, so the route's 403 page can say why (its backend checks ssl_c_verify).
-    `    bind ${needsTlsRouter(model) ? `${TLS_INTERNAL_ADDRESS} accept-proxy` : `:${HAPROXY.httpsPort}`} ssl crt-list ${HAPROXY.crtList} alpn h2,http/1.1 ca-ignore-err all crt-ignore-err all`,
+    // The internal socket stays bound without a router: a reload that takes the last passthrough
+    // route away leaves the old worker's router handing on connections it accepted before, and
+    // they must still find this frontend (the e2e test counts every request across that switch).
+    `    bind ${TLS_INTERNAL_ADDRESS} accept-proxy ${tls}`,
+    ...(needsTlsRouter(model) ? [] : [`    bind :${HAPROXY.httpsPort} ${tls}`]),
     ...forwardedHeaders(model),
     `    ${SET_HOST}`,
     ...lookup('http-request', 'txn.backend', 'var(txn.host)', HOSTS_MAP),

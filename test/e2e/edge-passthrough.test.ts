@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { $ } from 'zx';
+import { HAPROXY } from '../../stacks/layout.js';
 import { httpService, tcpService, tlsService } from '../../testkit/client/services.mjs';
 import { keyPair } from '../../testkit/keys.js';
 import { freePort, get } from '../../testkit/net.js';
@@ -192,5 +193,41 @@ describe('upstreams where the services are', () => {
     const res = await $({ quiet: true, nothrow: true })`node bin/tunnelgate.mjs up --config ${file} --dry-run`;
     expect(res.exitCode).toBe(2);
     expect(res.stderr).toMatch(new RegExp(`${file.split('/').pop()}:\\d+:\\d+ networks\\[0\\]: network "${lab.project}-nope" does not exist`));
+  });
+});
+
+describe('how :443 is wired', () => {
+  it('without passthrough routes the terminating frontend takes :443 itself; the switch both ways fails no request', async () => {
+    const config = () => run`docker exec ${lab.haproxy} cat ${HAPROXY.cfg}`;
+    expect((await config()).stdout).toContain('frontend tls_router');
+    // New connections all the while, one at a time, to a terminated route: each reload hands
+    // :443 from one frontend to the other, and not one of them may be refused or dropped.
+    let loading = true;
+    const results: string[] = [];
+    const load = (async () => {
+      while (loading)
+        results.push(
+          await get(lab.ports.https, 'onhost.example.test').then(
+            (r) => String(r.status),
+            (e: Error) => e.message,
+          ),
+        );
+    })();
+    try {
+      const terminatedOnly = { ...spec, routes: spec.routes.filter((r) => r.tls !== 'passthrough') };
+      await lab.up('edge-no-passthrough', terminatedOnly);
+      const cfg = (await config()).stdout;
+      expect(cfg).not.toContain('frontend tls_router');
+      expect(cfg).toMatch(/^ {4}bind :443 ssl crt-list /m);
+      expect(await servedFingerprint('pass.example.test')).not.toBe(upstreamCert.fingerprint);
+      await lab.up('edge', spec);
+      expect((await config()).stdout).toContain('frontend tls_router');
+      expect(await servedFingerprint('pass.example.test')).toBe(upstreamCert.fingerprint);
+    } finally {
+      loading = false;
+      await load;
+    }
+    expect(results.length).toBeGreaterThan(10);
+    expect(results.filter((r) => r !== '200')).toEqual([]);
   });
 });

@@ -37,7 +37,8 @@ describe(':443', () => {
     for (const m of [demo, full, apps]) {
       expect(router(m)).toBe(false);
       expect(bind443(m)).toEqual(['    bind :443 ssl crt-list /config/haproxy/crt-list.txt alpn h2,http/1.1 ca-ignore-err all crt-ignore-err all']);
-      expect(renderHaproxyCfg(m)).not.toContain('accept-proxy');
+      // Still bound: a reload that removes the router leaves the old worker's in-flight hand-offs a place to land.
+      expect(renderHaproxyCfg(m)).toContain('bind abns@tunnelgate-https accept-proxy ssl');
     }
   });
 });
