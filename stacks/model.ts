@@ -161,8 +161,10 @@ export type TcpRoute = TcpTunnelRoute | TcpUpstreamRoute;
 export type OfflinePage = 'instructions' | 'plain';
 /** `metrics:`: a Prometheus endpoint published on the edge host's loopback only. */
 export interface MetricsModel {
-  /** Host port, published on 127.0.0.1. */
-  port: number;
+  /** Host port, published on 127.0.0.1; absent: served on `host` only. */
+  port?: number;
+  /** Also served at https://<host>/metrics by an upstream route in `routes` (behind basicAuth or clientCA). */
+  host?: string;
 }
 
 /** `logs:`: one JSON line per request, kept in the `logs` volume, rotated by size. */

@@ -1,5 +1,5 @@
 /** The `routes:` section of edge.yaml's schema. */
-import { ALLOW_FIELD, HSTS_FIELD, MAXCONN_FIELD } from './schema-shared.js';
+import { ALLOW_FIELD, BASIC_AUTH_FIELD, CLIENT_CA_FIELD, HSTS_FIELD, MAXCONN_FIELD } from './schema-shared.js';
 import type { ArrayField } from './schema-types.js';
 
 export const TLS_MODES = ['terminate', 'reencrypt', 'passthrough'] as const;
@@ -48,17 +48,8 @@ export const ROUTES_SCHEMA: ArrayField = {
         description: "reencrypt: a PEM file of the CA (or the self-signed certificate) the target's certificate must chain to; relative to edge.yaml.",
         examples: ['./nas-ca.pem'],
       },
-      clientCA: {
-        type: 'string',
-        description: 'mTLS: a PEM file of the CA whose client certificates get through; anything else gets a 403 page that says why. Relative to edge.yaml.',
-        examples: ['./clients-ca.pem'],
-      },
-      basicAuth: {
-        type: 'map',
-        description: 'HTTP basic authentication: user name -> crypt(3) hash (yescrypt, bcrypt, sha512-crypt), never a plain password. `npm run hash-password` makes one.',
-        keyDescription: 'A user name: letters, digits, ".", "_" or "-".',
-        values: { type: 'string', description: 'A crypt(3) hash, e.g. $6$… from `npm run hash-password` or $y$… from `mkpasswd`.' },
-      },
+      clientCA: CLIENT_CA_FIELD,
+      basicAuth: BASIC_AUTH_FIELD,
       allow: ALLOW_FIELD,
       maxconn: MAXCONN_FIELD,
       hsts: HSTS_FIELD,

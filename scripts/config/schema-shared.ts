@@ -1,5 +1,5 @@
 /** Fields several sections of edge.yaml's schema share. */
-import type { ArrayField, IntegerField } from './schema-types.js';
+import type { ArrayField, IntegerField, MapField, StringField } from './schema-types.js';
 
 /** Two years, the longest HSTS max-age anyone asks for (the preload list's minimum is one). */
 const MAX_HSTS = 63_072_000;
@@ -23,4 +23,17 @@ export const HSTS_FIELD: IntegerField = {
   description: 'Strict-Transport-Security max-age in seconds; 0 sends none. Default: 86400 (one day) with acme.ca letsencrypt, otherwise 0.',
   minimum: 0,
   maximum: MAX_HSTS,
+};
+
+export const CLIENT_CA_FIELD: StringField = {
+  type: 'string',
+  description: 'mTLS: a PEM file of the CA whose client certificates get through; anything else gets a 403 page that says why. Relative to edge.yaml.',
+  examples: ['./clients-ca.pem'],
+};
+
+export const BASIC_AUTH_FIELD: MapField = {
+  type: 'map',
+  description: 'HTTP basic authentication: user name -> crypt(3) hash (yescrypt, bcrypt, sha512-crypt), never a plain password. `npm run hash-password` makes one.',
+  keyDescription: 'A user name: letters, digits, ".", "_" or "-".',
+  values: { type: 'string', description: 'A crypt(3) hash, e.g. $6$… from `npm run hash-password` or $y$… from `mkpasswd`.' },
 };

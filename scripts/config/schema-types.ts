@@ -8,7 +8,7 @@ export type Field = StringField | IntegerField | BooleanField | ArrayField | Obj
 interface Common {
   description: string;
 }
-interface StringField extends Common {
+export interface StringField extends Common {
   type: 'string';
   default?: string;
   enum?: readonly string[];

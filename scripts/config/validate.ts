@@ -89,13 +89,18 @@ export function validateConfig(text: string, file: string): ValidationResult {
   const out = new Problems(file, doc, lines);
   const problemAt = (path: ConfigPath, message: string, hint?: string) => out.locate(path, message, hint);
   let rawRoutes: unknown[] = [];
-  const routePath = (host: string): ConfigPath => [
-    'routes',
-    Math.max(
-      0,
-      rawRoutes.findIndex((r) => obj(r).host === host),
-    ),
-  ];
+  let metricsHost: unknown;
+  // metrics.host is a route too, but written under metrics:.
+  const routePath = (host: string): ConfigPath =>
+    metricsHost === host
+      ? ['metrics']
+      : [
+          'routes',
+          Math.max(
+            0,
+            rawRoutes.findIndex((r) => obj(r).host === host),
+          ),
+        ];
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
       const pos = lines.linePos(e.pos[0]);
@@ -110,6 +115,7 @@ export function validateConfig(text: string, file: string): ValidationResult {
   walkSchema(doc.contents as Node | null, EDGE_SCHEMA, [], out);
   const raw = obj(js);
   rawRoutes = Array.isArray(raw.routes) ? raw.routes : [];
+  metricsHost = obj(raw.metrics).host;
   const ports = validatePorts(raw.ports, out);
   const acme = validateAcme(raw.acme, out);
   const sshCA = validateSshCa(raw.sshCA, out);
@@ -122,7 +128,15 @@ export function validateConfig(text: string, file: string): ValidationResult {
   const networks = validateNetworks(raw.networks, out);
   const shares = validateShares(raw.shares, userNames, out);
   const limits = validateLimits(raw.limits, out);
-  const metrics = validateMetrics(raw.metrics, ports, out);
+  const metricsSection = validateMetrics(
+    raw.metrics,
+    ports,
+    routes.map((r) => r.host),
+    hsts,
+    out,
+  );
+  const metrics = metricsSection?.metrics;
+  if (metricsSection?.route) routes.push(metricsSection.route);
   const logs = validateLogs(raw.logs);
   const notify = validateNotify(raw.notify, out);
   if (out.list.length > 0) return { problems: out.list, problemAt, routePath };

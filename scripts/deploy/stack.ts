@@ -53,7 +53,7 @@ export function interpolate(text: string, vars: Record<string, string>): string 
  */
 function haproxyExtras(model: EdgeModel, logsVolume: string): Pick<ContainerSpec, 'ports' | 'mounts'> {
   return {
-    ports: model.metrics ? [{ host: model.metrics.port, container: HAPROXY.metricsPort, hostIp: '127.0.0.1' }] : [],
+    ports: model.metrics?.port ? [{ host: model.metrics.port, container: HAPROXY.metricsPort, hostIp: '127.0.0.1' }] : [],
     mounts: model.logs?.access ? [{ volume: logsVolume, target: ACCESS_LOG.dir, readOnly: true }] : [],
   };
 }

@@ -9,6 +9,7 @@ import { Agent, request } from 'node:https';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { $ } from 'zx';
 import { loadConfig } from '../../scripts/config/load-config.js';
+import { sha512Crypt } from '../../scripts/config/sha512-crypt.js';
 import { converge } from '../../scripts/deploy/converge.js';
 import { teardown } from '../../scripts/deploy/teardown.js';
 import * as engine from '../../scripts/engine/index.js';
@@ -22,6 +23,9 @@ import { NODE_TSX, REPO, runCli, startCli } from './support-cli.js';
 
 const say = () => {};
 const HOST = 'app.ops.test';
+/** The metrics endpoint's HTTPS host, behind basic auth. */
+const METRICS_HOST = 'metrics.ops.test';
+const SCRAPER = { user: 'prom', password: 'scrape-secret' };
 const FIELDS = [
   'time',
   'client',
@@ -102,12 +106,16 @@ beforeAll(async () => {
   metricsPort = await freePort();
   file = writeEdgeYaml('ops-edge', { project, ports, users: { alice: [alice.pub] }, routes: [{ host: HOST, tunnel: 'alice', replicas: 2 }] });
   // writeEdgeYaml knows the core keys; the operating sections are appended as a user would.
-  appendFileSync(file, `metrics:\n  port: ${metricsPort}\nlogs:\n  access: true\n  maxFileMB: 1\n  maxFiles: 2\n`);
+  const hash = sha512Crypt(SCRAPER.password, 'opsmetrics');
+  appendFileSync(file, `metrics:\n  port: ${metricsPort}\n  host: ${METRICS_HOST}\n  basicAuth: {${SCRAPER.user}: "${hash}"}\nlogs:\n  access: true\n  maxFileMB: 1\n  maxFiles: 2\n`);
   model = loadConfig({ config: file }).model;
   service = await localService('hello from the laptop');
   const res = await converge(model, say, new Date(), { acme: true });
   expect(res.ops.map((o) => `${o.op} ${o.target}`)).toContain('create logger');
-  expect(res.issued?.results).toMatchObject([{ host: HOST, result: 'renewed' }]);
+  expect(res.issued?.results).toMatchObject([
+    { host: HOST, result: 'renewed' },
+    { host: METRICS_HOST, result: 'renewed' },
+  ]);
 });
 
 afterAll(async () => {
@@ -139,6 +147,26 @@ describe('metrics', () => {
     const applied = (await engine.exec(name('haproxy'), ['cat', '/config/.applied/haproxy.sha256'])).stdout.trim();
     expect(sample(ours, `tunnelgate_config_info{project="${project}",hash="${applied}"}`)).toBe(1);
     expect(sample(ours, 'tunnelgate_config_loaded_timestamp_seconds')).toBeGreaterThan(Date.now() / 1000 - 600);
+  });
+
+  it('on their HTTPS host want the password (401 without it or with a wrong one), then answer both paths', async () => {
+    const scrape = async (path: string, credentials?: string) => {
+      const auth = credentials === undefined ? [] : ['-u', credentials];
+      const res = await $({
+        quiet: true,
+      })`curl -sS --cacert /dev/null -k --resolve ${`${METRICS_HOST}:${ports.https}:127.0.0.1`} ${auth} -w ${'\n%{http_code}'} ${`https://${METRICS_HOST}:${ports.https}${path}`}`;
+      const lines = res.stdout.trimEnd().split('\n');
+      return { status: Number(lines.pop()), body: lines.join('\n') };
+    };
+    expect((await scrape('/metrics')).status).toBe(401);
+    expect((await scrape('/metrics', `${SCRAPER.user}:wrong`)).status).toBe(401);
+    const theirs = await scrape('/metrics', `${SCRAPER.user}:${SCRAPER.password}`);
+    expect(theirs.status).toBe(200);
+    expect(sample(theirs.body, `haproxy_backend_http_requests_total{proxy="be_${HOST}"}`)).toBeGreaterThanOrEqual(0);
+    const ours = await scrape('/metrics/tunnelgate', `${SCRAPER.user}:${SCRAPER.password}`);
+    expect(ours.status).toBe(200);
+    expect(sample(ours.body, 'tunnelgate_user_tunnel_slots{user="alice"}')).toBe(2);
+    expect(sample(ours.body, `tunnelgate_certificate_issued{route="${METRICS_HOST}"}`)).toBe(1);
   });
 
   it('have every series the shipped Grafana dashboard queries', async () => {

@@ -11,12 +11,24 @@ import { loadConfig } from '../../scripts/config/load-config.js';
 import { validateConfig } from '../../scripts/config/validate.js';
 
 const base = 'acme: {ca: pebble}\n';
+/** A sha512-crypt hash, as `npm run hash-password` makes one. */
+const HASH = '$6$saltstring$svn8UoSVapNtMuq1ukKS4tPQd8iKwSMHWjl/O817G3uBnIFNjnQJuesI68u4OTLiBFdcbYEdFCoEOfaS35inz1';
 const problems = (text: string) => validateConfig(base + text, 'edge.yaml').problems.map(formatProblem);
 const model = (text: string) => validateConfig(base + text, 'edge.yaml').model;
 
 /** Each bad input with the located message it must produce (a substring of the problem lines). */
 const BAD: Array<[string, string]> = [
-  ['metrics: {}\n', 'edge.yaml:2:10 metrics: "port" is required'],
+  ['metrics: {}\n', 'edge.yaml:2:10 metrics: needs a port, a host or both'],
+  ['metrics: {host: metrics.example.com}\n', 'edge.yaml:2:17 metrics.host: the metrics host needs basicAuth or clientCA (hint: the series name every route'],
+  ['metrics: {host: metrics.example.com, allow: [203.0.113.0/24]}\n', 'metrics.host: the metrics host needs basicAuth or clientCA'],
+  ['metrics: {port: 9101, basicAuth: {prom: x}}\n', 'metrics.basicAuth: basicAuth guards metrics.host, which is not set'],
+  [`metrics: {host: "*.example.com", basicAuth: {prom: "${HASH}"}}\n`, 'metrics.host: the metrics host cannot be a wildcard'],
+  [`metrics: {host: Metrics..example.com, basicAuth: {prom: "${HASH}"}}\n`, 'metrics.host: '],
+  [`metrics: {host: metrics.example.com, basicAuth: {prom: hunter2}}\n`, 'metrics.basicAuth.prom: '],
+  [
+    `routes: [{host: metrics.example.com, upstream: "http://grafana:3000"}]\nmetrics: {host: metrics.example.com, basicAuth: {prom: "${HASH}"}}\n`,
+    'edge.yaml:3:17 metrics.host: host "metrics.example.com" is already routes[0] (hint: give the metrics endpoint a host of its own)',
+  ],
   ['metrics: {port: 443}\n', 'edge.yaml:2:17 metrics.port: port 443 is already used by ports.https (hint: each published port must be different)'],
   ['metrics: {port: 0}\n', 'metrics.port: 0 is outside 1–65535'],
   ['metrics: {port: 9101, address: 0.0.0.0}\n', 'metrics.address: unknown key "address"'],
@@ -40,6 +52,21 @@ describe('metrics', () => {
   it('is off unless configured, and takes a loopback port', () => {
     expect(model('')?.metrics).toBeUndefined();
     expect(model('metrics: {port: 9101}\n')?.metrics).toEqual({ port: 9101 });
+  });
+
+  it("on a host becomes an upstream route to HAProxy's own metrics frontend, with the guards of a private route", () => {
+    const m = model(`metrics:\n  host: metrics.example.com\n  basicAuth: {prom: "${HASH}"}\n  allow: [203.0.113.0/24]\n`);
+    expect(m?.metrics).toEqual({ host: 'metrics.example.com' });
+    expect(m?.routes).toEqual([
+      {
+        kind: 'upstream',
+        host: 'metrics.example.com',
+        upstream: { scheme: 'http', hostname: 'haproxy', port: 9101, url: 'http://haproxy:9101' },
+        allow: ['203.0.113.0/24'],
+        basicAuth: [{ user: 'prom', hash: HASH }],
+      },
+    ]);
+    expect(model(`metrics: {port: 9101, host: metrics.example.com, clientCA: ./ca.pem}\n`)?.metrics).toEqual({ port: 9101, host: 'metrics.example.com' });
   });
 });
 
