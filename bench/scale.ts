@@ -4,8 +4,9 @@
  *     one route (a reload), HAProxy's and sshd's memory, `status` (which reads each certificate),
  *     and a scrape of both metrics paths;
  *   users 10 / 100 (a tunnel route each): `up`, and adding one user live in sshd;
- *   tunnels 10 / 100 (real `ssh -N -R` processes, one slot each): time until HAProxy sees every
- *     slot up, memory, and sshd's and HAProxy's CPU over 10 idle seconds (health checks only).
+ *   tunnels 10 / 100 (that many users, one real `ssh -N -R` each, as limits.tunnelsPerUser
+ *     expects people, not one account, to hold the tunnels): time until HAProxy sees every slot
+ *     up, memory, and sshd's and HAProxy's CPU over 10 idle seconds (health checks only).
  * Its own project (tg-bench-scale-*), loopback and its own network only, removed at the end.
  */
 import { randomBytes } from 'node:crypto';
@@ -104,13 +105,21 @@ async function tunnels(n: number): Promise<void> {
   console.log(`tunnels: ${n}`);
   // A new ssh port for each new stack: its new host key must not meet the last one's in known_hosts.
   const p = { ...ports, ssh: await freePort() };
-  const m = model(n, p);
-  await converge(m, quiet);
+  const keys = Array.from({ length: n }, (_, k) => keyPair(`bench-user${k}`));
+  const user = (k: number) => `user${k}`;
+  const file = writeEdgeYaml(`scale-tunnels-${n}`, {
+    project,
+    ports: p,
+    users: Object.fromEntries(keys.map((kp, k) => [user(k), [kp.pub]])),
+    routes: keys.map((_, k) => ({ host: host(k), tunnel: user(k) })),
+  });
+  appendFileSync(file, `metrics: {port: ${metricsPort}}\n`);
+  await converge(loadConfig({ config: file }).model, quiet);
   const service = await localService('ok');
   const procs: SshProcess[] = [];
   try {
     const t = Date.now();
-    const open = (k: number) => tunnel(p.ssh, 'bench', key.path, `/run/tunnels/bench/${host(k)}.sock`, service.port);
+    const open = (k: number) => tunnel(p.ssh, user(k), keys[k]!.path, `/run/tunnels/${user(k)}/${host(k)}.sock`, service.port);
     // In batches, as users come and go; a client sshd drops (MaxStartups) is started again, as
     // autossh or a systemd unit would.
     for (let i = 0; i < n; i += 8) {
@@ -126,7 +135,7 @@ async function tunnels(n: number): Promise<void> {
         }
       });
       const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics/tunnelgate`)).text();
-      return Number(/tunnelgate_user_tunnels_connected\{user="bench"\} (\d+)/.exec(text)?.[1] ?? 0);
+      return [...text.matchAll(/^tunnelgate_user_tunnels_connected\{user="[^"]+"\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
     };
     await waitFor(connected, (up) => up === n, 180_000, 1000);
     report(`ssh -N -R x${n} -> every slot up`, `${since(t)} (${restarts} clients started again)`);
