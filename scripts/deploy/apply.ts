@@ -17,7 +17,7 @@ import { renewalSetup } from './certificates.js';
 import { filesHashPath, HAPROXY_MANIFEST_PATH, type ServiceFiles } from './files.js';
 import { buildImageFrom, imageContext } from './images.js';
 import { writeLoginSummaries } from './login.js';
-import type { Op } from './plan.js';
+import type { ObservedCerts, Op } from './plan.js';
 import { describeOp } from './plan-text.js';
 import type { DesiredStack } from './stack.js';
 
@@ -27,6 +27,8 @@ export interface ApplyContext {
   files: ServiceFiles;
   now: Date;
   log: (line: string) => void;
+  /** The certs volume as the plan observed it: what the login summaries show until this apply issues any. */
+  certs?: ObservedCerts;
 }
 
 export interface ApplyResult {
@@ -156,7 +158,9 @@ async function applyOne(o: Exclude<Op, { op: 'build' }>, ctx: ApplyContext, resu
     case 'update-users':
       return updateUsers(ctx);
     case 'update-login':
-      return writeLoginSummaries(ctx.model, specOf(ctx, 'sshd').name, specOf(ctx, 'haproxy').name);
+      // The planned certificates, so the summaries match the hash the plan compared (and 1,000
+      // certificates' metadata are not read twice); after an issuance, the volume as it is now.
+      return writeLoginSummaries(ctx.model, specOf(ctx, 'sshd').name, { container: specOf(ctx, 'haproxy').name, certs: result.issued ? undefined : ctx.certs });
     case 'issue-certs': {
       const setup = renewalSetup(ctx.stack, (await imageContext('renewer')).tag, Boolean(ctx.stack.containers.pebble));
       result.issued = await runRenewal(ctx.model, setup, { force: false, hosts: o.hosts, log: ctx.log });

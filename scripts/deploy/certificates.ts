@@ -66,7 +66,7 @@ export async function renewCertificates(model: EdgeModel, opts: RenewOptions): P
   const tunnelHosts = new Set(model.routes.filter((r) => r.kind === 'tunnel').map((r) => r.host));
   const sshd = running('sshd')[0];
   if (sshd && result.results.some((r) => r.result === 'renewed' && tunnelHosts.has(r.host))) {
-    await writeLoginSummaries(model, sshd.name, stack.containers.haproxy.name);
+    await writeLoginSummaries(model, sshd.name, { container: stack.containers.haproxy.name });
   }
   return result;
 }

@@ -9,7 +9,7 @@ import { type ComposeSource, desiredStack } from './desired.js';
 import { type LoginFiles, renderLoginState, renderServiceFiles, type ServiceFiles } from './files.js';
 import { type ImageName, imageContext } from './images.js';
 import { observe } from './observe.js';
-import { type DesiredState, type Op, plan } from './plan.js';
+import { type DesiredState, type ObservedCerts, type Op, plan } from './plan.js';
 import type { DesiredStack } from './stack.js';
 
 export interface ConvergeOptions {
@@ -27,6 +27,8 @@ export interface Planned {
   stack: DesiredStack;
   files: ServiceFiles;
   ops: Op[];
+  /** The certs volume as observed for this plan (the login summaries' dates were planned from it). */
+  certs?: ObservedCerts;
 }
 
 /** The desired state for a model: stack, files and the images it needs (the login summaries' hash is set after observing). */
@@ -48,7 +50,7 @@ export async function planConvergence(model: EdgeModel, opts: ConvergeOptions = 
   const observed = await observe(state.stack, Object.values(state.images));
   // Login summaries show certificate dates: they are known once the certs volume was read.
   const login: LoginFiles = renderLoginState(model, observed.certs);
-  return { stack: state.stack, files, ops: plan({ ...state, loginHash: login.hash }, observed) };
+  return { stack: state.stack, files, ops: plan({ ...state, loginHash: login.hash }, observed), ...(observed.certs ? { certs: observed.certs } : {}) };
 }
 
 export interface ConvergeResult extends Planned, ApplyResult {}
@@ -56,6 +58,6 @@ export interface ConvergeResult extends Planned, ApplyResult {}
 /** Plans and applies: after it, the stack matches the model. */
 export async function converge(model: EdgeModel, log: (line: string) => void, now = new Date(), opts: ConvergeOptions = {}): Promise<ConvergeResult> {
   const planned = await planConvergence(model, opts);
-  const result = await apply(planned.ops, { model, stack: planned.stack, files: planned.files, now, log });
+  const result = await apply(planned.ops, { model, stack: planned.stack, files: planned.files, now, log, ...(planned.certs ? { certs: planned.certs } : {}) });
   return { ...planned, ...result };
 }

@@ -1,17 +1,19 @@
 /**
  * Writes the login summaries into the sshd container (the `update-login` op, and after a renewal
- * pass changed certificate dates): rendered with the certificate dates as they are at this
- * moment, each file owned by its user and readable by nobody else.
+ * pass changed certificate dates): rendered with the certificate dates the plan observed, or as
+ * they are at this moment when none are given, each file owned by its user and readable by
+ * nobody else.
  */
 import { pruneLoginFilesArgv } from '../../sshd/image-paths.js';
 import type { EdgeModel } from '../../stacks/model.js';
 import * as engine from '../engine/index.js';
 import { filesHashPath, LOGIN_HASH_NAME, renderLoginState } from './files.js';
 import { certsIn } from './observe.js';
+import type { ObservedCerts } from './plan.js';
 
 /** Renders and writes every user's summary (removing those of users gone), then records their hash. */
-export async function writeLoginSummaries(model: EdgeModel, sshd: string, haproxy: string): Promise<void> {
-  const certs = await certsIn(haproxy).catch(() => undefined);
+export async function writeLoginSummaries(model: EdgeModel, sshd: string, from: { certs?: ObservedCerts | undefined; container: string }): Promise<void> {
+  const certs = from.certs ?? (await certsIn(from.container).catch(() => undefined));
   const { files, hash } = renderLoginState(model, certs);
   await engine.putFiles(
     sshd,

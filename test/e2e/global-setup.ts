@@ -4,6 +4,7 @@
  * once, so no test's hook waits minutes on a build. Every resource a test creates carries
  * `org.tunnelgate.test-run=<runId>` and is removed at the end.
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { ensureImage, IMAGE_NAMES } from '../../scripts/deploy/images.js';
@@ -28,11 +29,18 @@ async function removeRun(runId: string): Promise<number> {
   return containers.length + networks.length + volumes.length;
 }
 
+/** Rebuilds dist/ when a source is newer than its stamp, as bin/tunnelgate.mjs would. */
+const FRESH_DIST =
+  "import { build, newestSource, STAMP } from './bin/build.mjs'; import { existsSync, statSync } from 'node:fs'; if (!existsSync(STAMP) || statSync(STAMP).mtimeMs < newestSource()) await build();";
+
 export default async function setup(project: TestProject) {
   await engine.ping();
   if (!(await engine.imageExists('debian:trixie-slim'))) {
     throw new Error('debian:trixie-slim is missing: `docker pull debian:trixie-slim`, or seed it as .ci/run does (mmdebstrap | docker import)');
   }
+  // Commands some tests run as another user (the cron line) cannot rebuild dist/, which this
+  // user owns: after an edit, bring it up to date here, as `npm install` does on a fresh clone.
+  execFileSync(process.execPath, ['--input-type=module', '-e', FRESH_DIST], { cwd: new URL('../../', import.meta.url), stdio: 'inherit' });
   const started = Date.now();
   const built = await Promise.all(IMAGE_NAMES.map(async (name) => ((await ensureImage(name)).built ? name : undefined)));
   const names = built.filter(Boolean);
