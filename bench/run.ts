@@ -6,7 +6,8 @@
  * with the machine's load average beside every figure, and writes the same as JSON with --json.
  *
  *   npm run bench [-- --quick] [--rounds N] [--seconds S] [--json FILE] [--only a,b] [--keep]
- *   sections: compare, probe, underload, reconnect, noop, routes, cold, tail (tail only when named)
+ *   sections: compare, probe, underload, reconnect, noop, routes, cold; tail and stack-variants
+ *   (experiments, run only when named)
  *   cold removes tunnelgate's images first (bench/lib/cold.ts) and runs after the stack is gone
  */
 import { writeFileSync } from 'node:fs';
@@ -21,6 +22,7 @@ import { benchImage } from './lib/image.js';
 import { loadAverage } from './lib/load.js';
 import { coldLine, probeTable, ratios, runLine, summaryTable, timingsTable, underLoadTable } from './lib/report.js';
 import { applyFile, defineStack, HOST, USER } from './lib/stack.js';
+import { stackVariants, stackVariantsTable } from './lib/stack-variants.js';
 import { noopUp, routesApply } from './lib/timings.js';
 import { startTopology } from './lib/topology.js';
 import { reconnects, reloadsUnderLoad, rotationsUnderLoad } from './lib/under-load.js';
@@ -68,6 +70,11 @@ try {
     say('\ntail experiments:');
     out.tail = await tailExperiments(topo, rounds, seconds, say);
     say(experimentsTable(out.tail as Awaited<ReturnType<typeof tailExperiments>>));
+  }
+  if (sections.has('stack-variants')) {
+    say("\nstack variants (one setting of the stack's HAProxy at a time, interleaved with Caddy):");
+    out.stackVariants = await stackVariants(stack.project, topo, rounds, seconds, say);
+    say(stackVariantsTable(out.stackVariants as Awaited<ReturnType<typeof stackVariants>>));
   }
   if (sections.has('underload')) {
     const n = flags.quick ? 2 : 5;
