@@ -196,6 +196,18 @@ describe('upstreams where the services are', () => {
   });
 });
 
+describe('status', () => {
+  it("shows each terminated host's placeholder as HAProxy serves it, and no passthrough host", async () => {
+    const res = await $({ quiet: true, nothrow: true })`node bin/tunnelgate.mjs status --config ${lab.file('edge', spec)} --json`;
+    expect(res.exitCode, res.stderr).toBe(0);
+    const certs = (JSON.parse(res.stdout) as { certificates: Array<{ host: string; issuer: string; source: string; daysLeft?: number }> }).certificates;
+    const terminated = spec.routes.filter((r) => r.tls !== 'passthrough').map((r) => r.host);
+    expect(certs.map((c) => c.host).sort()).toEqual([...terminated].sort());
+    for (const c of certs) expect(c, c.host).toMatchObject({ issuer: 'placeholder (self-signed)', source: 'haproxy' });
+    expect(certs.every((c) => (c.daysLeft ?? 0) >= 89)).toBe(true);
+  });
+});
+
 describe('how :443 is wired', () => {
   it('without passthrough routes the terminating frontend takes :443 itself; the switch both ways fails no request', async () => {
     const config = () => run`docker exec ${lab.haproxy} cat ${HAPROXY.cfg}`;
