@@ -45,7 +45,7 @@ export function demoConfigText(publicKey: string): string {
   return [
     '# tunnelgate embedded demo',
     `project: ${DEMO_PROJECT}`,
-    'ports: {http: 8080, https: 8443, ssh: 2222}',
+    'ports: {http: 8880, https: 8443, ssh: 2222}',
     '# the 503 page shows the demo user the ssh command that brings the tunnel up',
     'offlinePage: instructions',
     'acme:',

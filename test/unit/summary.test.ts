@@ -12,7 +12,7 @@ describe('the embedded demo', () => {
       [
         'config:  (embedded demo)',
         'project: tunnelgate-demo',
-        'ports:   http 8080, https 8443, ssh 2222',
+        'ports:   http 8880, https 8443, ssh 2222',
         'acme:    pebble (https://pebble:14000/dir), renew 30 days before expiry',
         'users:   demo (1 key)',
         'routes:  ',
