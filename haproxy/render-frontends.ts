@@ -46,16 +46,29 @@ export function httpFrontend(model: EdgeModel): Section {
 /** Whether :443 needs the SNI router: only a passthrough route must be sent on before TLS ends. */
 const needsTlsRouter = (model: EdgeModel) => model.routes.some((r) => routeTls(r) === 'passthrough');
 
+/** Where the hand-off sends a connection back to :443 (see tlsRouterSections), PROXY v2 first. */
+const LOOPBACK = '127.0.0.1';
+
 /**
  * :443 reads the TLS ClientHello without decrypting (up to 5 s for it to arrive) and sends the
  * connection by SNI: a passthrough route's `pt_` backend, or (no SNI, unknown SNI, any
  * terminated host) the terminating frontend, with a PROXY v2 header carrying the client's address.
  * Without passthrough routes there is nothing to send on: the terminating frontend binds :443
  * itself, which saves every connection a second accept, a PROXY header and a copy of each byte
- * inside HAProxy (docs/performance.md has the runs before and after).
+ * inside HAProxy (docs/performance.md has the runs before and after). Then the internal address
+ * gets a plain TCP hand-off instead: a reload that takes the last passthrough route away leaves
+ * the old worker's router passing on connections it had accepted, and the hand-off returns them
+ * to :443 over loopback with their PROXY header (the e2e test counts every request across that
+ * switch). Not a second TLS bind: that would load every certificate twice (0.1 s more per reload
+ * and ~14 MiB at 1,000 routes).
  */
 export function tlsRouterSections(model: EdgeModel): Section[] {
-  if (!needsTlsRouter(model)) return [];
+  if (!needsTlsRouter(model)) {
+    return [
+      { lines: ['frontend tls_handoff from tcp', `    bind ${TLS_INTERNAL_ADDRESS} accept-proxy`, `    default_backend ${TLS_TERMINATE_BACKEND}`] },
+      { lines: [`backend ${TLS_TERMINATE_BACKEND} from tcp`, `    server https ${LOOPBACK}:${HAPROXY.httpsPort} send-proxy-v2`] },
+    ];
+  }
   const hello = '{ req.ssl_hello_type 1 }';
   return [
     {
@@ -114,11 +127,14 @@ export function httpsFrontend(model: EdgeModel): Section {
     // crt-list's first line) so it can be told "unknown host" instead of a handshake failure.
     // ca-ignore-err/crt-ignore-err: a client certificate from the wrong CA still completes the
     // handshake, so the route's 403 page can say why (its backend checks ssl_c_verify).
-    // The internal socket stays bound without a router: a reload that takes the last passthrough
-    // route away leaves the old worker's router handing on connections it accepted before, and
-    // they must still find this frontend (the e2e test counts every request across that switch).
-    `    bind ${TLS_INTERNAL_ADDRESS} accept-proxy ${tls}`,
-    ...(needsTlsRouter(model) ? [] : [`    bind :${HAPROXY.httpsPort} ${tls}`]),
+    ...(needsTlsRouter(model)
+      ? [`    bind ${TLS_INTERNAL_ADDRESS} accept-proxy ${tls}`]
+      : [
+          `    bind :${HAPROXY.httpsPort} ${tls}`,
+          // Only the hand-off connects from loopback inside the container; it sends the
+          // client's address first. Nobody outside can have a loopback source address.
+          `    tcp-request connection expect-proxy layer4 if { src ${LOOPBACK} }`,
+        ]),
     ...forwardedHeaders(model),
     `    ${SET_HOST}`,
     ...lookup('http-request', 'txn.backend', 'var(txn.host)', HOSTS_MAP),

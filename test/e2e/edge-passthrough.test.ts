@@ -4,8 +4,11 @@
  * tunnel, the Docker host as `host`, and upstreams on an external network found by name at run
  * time (a container started after `up` serves without a reload).
  */
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { Duplex } from 'node:stream';
+import { connect as tlsConnect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { $ } from 'zx';
 import { HAPROXY } from '../../stacks/layout.js';
@@ -208,6 +211,26 @@ describe('status', () => {
   });
 });
 
+/**
+ * One HTTPS request as an old worker's SNI router passes a connection on: into HAProxy's internal
+ * address (inside the container, through socat) with a PROXY header naming `client` first.
+ * unix-tightsocklen=0: HAProxy's abns@ names fill the whole sun_path, zero-padded.
+ */
+async function throughHandoff(host: string, client: string): Promise<string> {
+  const relay = spawn('docker', ['exec', '-i', lab.haproxy, 'socat', 'STDIO', 'ABSTRACT-CONNECT:tunnelgate-https,unix-tightsocklen=0'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  try {
+    relay.stdin.write(`PROXY TCP4 ${client} 127.0.0.1 40000 443\r\n`);
+    const socket = tlsConnect({ socket: Duplex.from({ readable: relay.stdout, writable: relay.stdin }), servername: host, rejectUnauthorized: false });
+    // HTTP/1.0: the answer comes whole, not chunked.
+    socket.end(`GET / HTTP/1.0\r\nHost: ${host}\r\n\r\n`);
+    let text = '';
+    for await (const chunk of socket) text += String(chunk);
+    return text;
+  } finally {
+    relay.kill();
+  }
+}
+
 describe('how :443 is wired', () => {
   it('without passthrough routes the terminating frontend takes :443 itself; the switch both ways fails no request', async () => {
     const config = () => run`docker exec ${lab.haproxy} cat ${HAPROXY.cfg}`;
@@ -231,6 +254,12 @@ describe('how :443 is wired', () => {
       const cfg = (await config()).stdout;
       expect(cfg).not.toContain('frontend tls_router');
       expect(cfg).toMatch(/^ {4}bind :443 ssl crt-list /m);
+      // What an old worker's router would hand on lands: through the hand-off, back to :443,
+      // with the client's address from the PROXY header reaching the target.
+      const handedOff = await throughHandoff('onhost.example.test', '203.0.113.9');
+      expect(handedOff).toMatch(/^HTTP\/1\.[01] 200 /);
+      const seen = JSON.parse(handedOff.slice(handedOff.indexOf('\r\n\r\n') + 4)) as { headers: string[][] };
+      expect(seen.headers.find(([k]) => k === 'x-forwarded-for')?.[1]).toBe('203.0.113.9');
       expect(await servedFingerprint('pass.example.test')).not.toBe(upstreamCert.fingerprint);
       await lab.up('edge', spec);
       expect((await config()).stdout).toContain('frontend tls_router');

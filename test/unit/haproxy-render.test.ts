@@ -37,8 +37,13 @@ describe(':443', () => {
     for (const m of [demo, full, apps]) {
       expect(router(m)).toBe(false);
       expect(bind443(m)).toEqual(['    bind :443 ssl crt-list /config/haproxy/crt-list.txt alpn h2,http/1.1 ca-ignore-err all crt-ignore-err all']);
-      // Still bound: a reload that removes the router leaves the old worker's in-flight hand-offs a place to land.
-      expect(renderHaproxyCfg(m)).toContain('bind abns@tunnelgate-https accept-proxy ssl');
+      // The internal address is still bound, by a plain TCP hand-off back to :443 (PROXY v2 first),
+      // so an old worker's router has a place to land its connections; certificates load once.
+      const cfg = renderHaproxyCfg(m);
+      expect(cfg).toContain('frontend tls_handoff from tcp\n    bind abns@tunnelgate-https accept-proxy\n');
+      expect(cfg).toContain('    server https 127.0.0.1:443 send-proxy-v2');
+      expect(cfg).toContain('    tcp-request connection expect-proxy layer4 if { src 127.0.0.1 }');
+      expect(cfg.match(/^ +bind .*crt-list/gm)).toHaveLength(1);
     }
   });
 });
