@@ -20,34 +20,13 @@ import { freePort, get, localService } from '../../testkit/net.js';
 import { type SshProcess, stop, tunnel } from '../../testkit/ssh.js';
 import { waitFor } from '../../testkit/wait.js';
 import { NODE_TSX, REPO, runCli, startCli } from './support-cli.js';
+import { ACCESS_LOG_FIELDS as FIELDS, isJson, sample } from './support-ops.js';
 
 const say = () => {};
 const HOST = 'app.ops.test';
 /** The metrics endpoint's HTTPS host, behind basic auth. */
 const METRICS_HOST = 'metrics.ops.test';
 const SCRAPER = { user: 'prom', password: 'scrape-secret' };
-const FIELDS = [
-  'time',
-  'client',
-  'client_port',
-  'frontend',
-  'host',
-  'method',
-  'path',
-  'version',
-  'status',
-  'bytes_out',
-  'bytes_in',
-  'TR',
-  'Tw',
-  'Tc',
-  'Tr',
-  'Ta',
-  'backend',
-  'slot',
-  'retries',
-  'termination',
-];
 let project: string;
 let file: string;
 let model: EdgeModel;
@@ -65,12 +44,6 @@ async function metrics(path: string): Promise<string> {
   return res.text();
 }
 
-/** The value of one sample, or undefined. */
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
-
 /** `n` keep-alive HTTPS requests to HOST, `path(i)` each. */
 async function burst(n: number, path: (i: number) => string): Promise<void> {
   const agent = new Agent({ keepAlive: true, maxSockets: 4 });
@@ -85,15 +58,6 @@ async function burst(n: number, path: (i: number) => string): Promise<void> {
     });
   for (let i = 0; i < n; i += 8) await Promise.all(Array.from({ length: Math.min(8, n - i) }, (_, k) => one(path(i + k))));
   agent.destroy();
-}
-
-function isJson(line: string): boolean {
-  try {
-    JSON.parse(line);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const cliEnv = () => ({ TUNNELGATE_TEST_RUN: inject('runId') });
