@@ -45,7 +45,7 @@ export function resolveSshEndpoint(target: { host: string; user?: string; port?:
   };
 }
 
-/** sshd's default MaxSessions is 10 channels per connection: stay below it, queue the rest. */
+/** sshd's default MaxSessions is 10 channels per connection: stay below it (http queues the rest). */
 const MAX_CHANNELS = 8;
 
 /** The auth methods to try, agent first (it also holds passphrase-protected keys). */
@@ -63,14 +63,15 @@ function authMethods(ep: SshEndpoint): Array<Record<string, unknown>> {
 /** An http.Agent whose connections are `docker system dial-stdio` channels of one SSH connection. */
 export class SshDockerAgent extends Agent {
   private conn?: Promise<ssh2.Client>;
-  private channels = 0;
   /** Channels the HTTP layer holds on to (keep-alive sockets it parked are unref'd). */
   private referenced = 0;
-  private queue: Array<() => void> = [];
   private readonly where: string;
 
   constructor(private readonly ep: SshEndpoint) {
-    super({ keepAlive: true, maxSockets: MAX_CHANNELS });
+    // maxTotalSockets counts the idle keep-alive channels too: with maxSockets alone, http opened a
+    // ninth channel beside eight idle ones, which waited here forever for one to close (observe's
+    // parallel archive reads over ssh:// ended the process with exit 13, nothing left to run).
+    super({ keepAlive: true, maxSockets: MAX_CHANNELS, maxTotalSockets: MAX_CHANNELS });
     this.where = `ssh://${ep.user}@${ep.host}:${ep.port}`;
   }
 
@@ -127,55 +128,42 @@ export class SshDockerAgent extends Agent {
   }
 
   private async channel(): Promise<Duplex> {
-    if (this.channels >= MAX_CHANNELS) await new Promise<void>((r) => this.queue.push(r));
-    this.channels++;
+    this.conn ??= this.connect();
+    const conn = await this.conn;
+    // Held from before the channel opens: an unref'd socket would let the process exit mid-call.
+    this.refCount(1, conn);
+    let stream: ssh2.ClientChannel;
     try {
-      this.conn ??= this.connect();
-      const conn = await this.conn;
-      // Held from before the channel opens: an unref'd socket would let the process exit mid-call.
-      this.refCount(1, conn);
-      let stream: ssh2.ClientChannel;
-      try {
-        stream = await new Promise<ssh2.ClientChannel>((resolve, reject) =>
-          conn.exec('docker system dial-stdio', (err, s) => (err ? reject(this.fail(`opening a channel failed: ${err.message}`)) : resolve(s))),
-        );
-      } catch (err) {
-        this.refCount(-1, conn);
-        throw err;
-      }
-      let stderr = '';
-      stream.stderr.on('data', (b: Buffer) => {
-        if (stderr.length < 2000) stderr += b.toString();
-      });
-      stream.on('exit', (code: number | null) => {
-        if (code) (stream as unknown as Duplex).destroy(this.fail(`\`docker system dial-stdio\` exited ${code}: ${stderr.trim()}`, `\`ssh ${this.ep.user}@${this.ep.host} docker info\` must work`));
-      });
-      let held = true;
-      const shim = stream as unknown as Record<string, unknown>;
-      shim.ref = () => {
-        if (!held) this.refCount(1, conn);
-        held = true;
-      };
-      shim.unref = () => {
-        if (held) this.refCount(-1, conn);
-        held = false;
-      };
-      for (const noop of ['setKeepAlive', 'setNoDelay', 'setTimeout']) shim[noop] = () => stream;
-      stream.once('close', () => {
-        if (held) this.refCount(-1, conn);
-        held = false;
-        this.release();
-      });
-      return stream as unknown as Duplex;
+      stream = await new Promise<ssh2.ClientChannel>((resolve, reject) =>
+        conn.exec('docker system dial-stdio', (err, s) => (err ? reject(this.fail(`opening a channel failed: ${err.message}`)) : resolve(s))),
+      );
     } catch (err) {
-      this.release();
+      this.refCount(-1, conn);
       throw err;
     }
-  }
-
-  private release(): void {
-    this.channels--;
-    this.queue.shift()?.();
+    let stderr = '';
+    stream.stderr.on('data', (b: Buffer) => {
+      if (stderr.length < 2000) stderr += b.toString();
+    });
+    stream.on('exit', (code: number | null) => {
+      if (code) (stream as unknown as Duplex).destroy(this.fail(`\`docker system dial-stdio\` exited ${code}: ${stderr.trim()}`, `\`ssh ${this.ep.user}@${this.ep.host} docker info\` must work`));
+    });
+    let held = true;
+    const shim = stream as unknown as Record<string, unknown>;
+    shim.ref = () => {
+      if (!held) this.refCount(1, conn);
+      held = true;
+    };
+    shim.unref = () => {
+      if (held) this.refCount(-1, conn);
+      held = false;
+    };
+    for (const noop of ['setKeepAlive', 'setNoDelay', 'setTimeout']) shim[noop] = () => stream;
+    stream.once('close', () => {
+      if (held) this.refCount(-1, conn);
+      held = false;
+    });
+    return stream as unknown as Duplex;
   }
 
   /** Called by http for each new connection: a channel, created asynchronously. */
