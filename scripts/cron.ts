@@ -15,8 +15,8 @@ const HELP = `usage: npm run cron -- install|remove|show [options]
             night at a random time between 01:00 and 05:59, output appended to
             .state/<project>/renew.log (a timestamped header per run, kept under 2 MiB);
             a re-install keeps the time chosen first. DOCKER_HOST (with DOCKER_TLS_VERIFY
-            and DOCKER_CERT_PATH) is written into the line, so the nightly run reaches the
-            same engine; for ssh:// it has no ssh-agent, so use an IdentityFile without a
+            and DOCKER_CERT_PATH), DOCKER_CONTEXT and DOCKER_CONFIG are written into the line,
+            so the nightly run reaches the same engine; for ssh:// it has no ssh-agent, so use an IdentityFile without a
             passphrase in ~/.ssh/config
   remove    take that line out; other crontab lines are left alone
   show      print the installed line, or the line install would add
@@ -26,8 +26,8 @@ ${COMMON_HELP}`;
 
 /** What the nightly run needs from this shell's environment: the engine it talks to and the state folder. */
 function cronEnv(env: NodeJS.ProcessEnv): Record<string, string> {
-  const names = ['DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'TUNNELGATE_STATE'] as const;
-  return Object.fromEntries(names.flatMap((n) => (env[n] ? [[n, n === 'DOCKER_CERT_PATH' || n === 'TUNNELGATE_STATE' ? resolve(env[n]) : env[n]]] : [])));
+  const names = ['DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCKER_CONTEXT', 'DOCKER_CONFIG', 'TUNNELGATE_STATE'] as const;
+  return Object.fromEntries(names.flatMap((n) => (env[n] ? [[n, n === 'DOCKER_CERT_PATH' || n === 'DOCKER_CONFIG' || n === 'TUNNELGATE_STATE' ? resolve(env[n]) : env[n]]] : [])));
 }
 
 await runScript(async (argv) => {

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { EngineError, UsageError } from '../cli/errors.js';
+import { resolveDockerContext } from './context.js';
 import { resolveSshEndpoint, SshDockerAgent } from './ssh-transport.js';
 import { describeEngine, type EngineTarget, engineTarget, remoteHost } from './target.js';
 
@@ -24,12 +25,13 @@ function tlsFiles(certPath: string): { ca: Buffer; cert: Buffer; key: Buffer } {
 }
 
 function connect(): { docker: Docker; target: EngineTarget; host?: string } {
-  const target = engineTarget(process.env);
+  const { env, context } = resolveDockerContext(process.env);
+  const target: EngineTarget = { ...engineTarget(env), ...(context ? { context } : {}) };
   switch (target.kind) {
     case 'local':
       return { docker: new Docker({ socketPath: target.socket }), target };
     case 'ssh': {
-      const ep = resolveSshEndpoint(target, process.env);
+      const ep = resolveSshEndpoint(target, env);
       // Plain HTTP inside the SSH channel; the host name only fills the Host header.
       return { docker: new Docker({ protocol: 'http', host: ep.host, agent: new SshDockerAgent(ep) } as Docker.DockerOptions), target, host: ep.host };
     }

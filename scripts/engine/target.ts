@@ -1,17 +1,22 @@
 /**
  * Which Docker engine a command talks to, read the way the docker CLI reads it: `DOCKER_HOST`
  * (`unix://`, `ssh://[user@]host[:port]`, `tcp://host:port`) with `DOCKER_TLS_VERIFY` and
- * `DOCKER_CERT_PATH` for TLS. Pure: the environment is passed in.
+ * `DOCKER_CERT_PATH` for TLS (a docker context is turned into these first: context.ts). Pure:
+ * the environment is passed in.
  */
 import { UsageError } from '../cli/errors.js';
 
 const DEFAULT_SOCKET = '/var/run/docker.sock';
 
 /** The engine as the user named it; `url` is what `status` shows and `.state/` records. */
-export type EngineTarget =
+export type EngineTarget = (
   | { kind: 'local'; socket: string; url: string }
   | { kind: 'ssh'; host: string; user?: string; port?: number; url: string }
-  | { kind: 'tcp'; host: string; port: number; tls?: { certPath: string }; url: string };
+  | { kind: 'tcp'; host: string; port: number; tls?: { certPath: string }; url: string }
+) & {
+  /** The docker context it came from (scripts/engine/context.ts), when one was used. */
+  context?: string;
+};
 
 type Env = Record<string, string | undefined>;
 
@@ -67,6 +72,7 @@ export function remoteHost(target: EngineTarget): string | undefined {
 
 /** How `status` names the engine: its URL, and for TCP whether TLS is verified. */
 export function describeEngine(target: EngineTarget): string {
-  if (target.kind === 'tcp') return `${target.url} (${target.tls ? `TLS verified with ${target.tls.certPath}` : 'plain TCP on loopback'})`;
-  return target.url;
+  const context = target.context ? ` (docker context "${target.context}")` : '';
+  if (target.kind === 'tcp') return `${target.url} (${target.tls ? `TLS verified with ${target.tls.certPath}` : 'plain TCP on loopback'})${context}`;
+  return `${target.url}${context}`;
 }

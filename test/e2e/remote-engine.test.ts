@@ -106,6 +106,12 @@ describe('DOCKER_HOST=ssh://user@alias', () => {
     expect(readFileSync(join(state, project, 'engine'), 'utf8').trim()).toBe(remote.dockerHost);
   });
 
+  it('up again through it has nothing to do (it used to end mid-plan with exit 13: the ssh transport waited on a ninth channel)', async () => {
+    const res = await runCli('up', ['--config', file], env);
+    expect(res.exitCode, `${res.stderr}\n${res.stdout}`).toBe(0);
+    expect(res.stdout).toContain(`nothing to do: the stack matches ${file}`);
+  });
+
   it('status reads the stack through it and says the state folder belongs to this engine', async () => {
     const res = await runCli('status', ['--config', file], env);
     expect(res.exitCode, res.stderr).toBe(0);
@@ -130,6 +136,27 @@ describe('DOCKER_HOST=ssh://user@alias', () => {
       (r) => r.status === 200,
     );
     expect(served.body).toBe('served through the remote engine');
+  });
+
+  it('a docker context works the same: DOCKER_CONTEXT or `docker context use`, without DOCKER_HOST', async () => {
+    // The real docker CLI writes the context, in a DOCKER_CONFIG of the test's own.
+    const config = mkdtempSync(join(tmpdir(), 'tg-docker-config-'));
+    try {
+      await $({ env: { ...process.env, DOCKER_CONFIG: config }, quiet: true })`docker context create tg-remote --docker ${`host=${remote.dockerHost}`}`;
+      const { DOCKER_HOST: _, ...noHost } = env;
+      const byName = await runCli('up', ['--config', file, '--dry-run'], { ...noHost, DOCKER_CONFIG: config, DOCKER_CONTEXT: 'tg-remote' });
+      expect(byName.exitCode, `${byName.stderr}\n${byName.stdout}`).toBe(0);
+      expect(byName.stdout).toContain(`engine:  ${remote.dockerHost} (docker context "tg-remote")`);
+      expect(byName.stdout).toContain('plan:\nnothing to do');
+      await $({ env: { ...process.env, DOCKER_CONFIG: config }, quiet: true })`docker context use tg-remote`;
+      const current = await runCli('status', ['--config', file], { ...noHost, DOCKER_CONFIG: config });
+      expect(current.exitCode, current.stderr).toBe(0);
+      expect(current.stdout).toContain(`engine   ${remote.dockerHost}  (.state/${project}/ belongs to this engine)`);
+      const missing = await runCli('status', ['--config', file], { ...noHost, DOCKER_CONFIG: config, DOCKER_CONTEXT: 'nope' });
+      expect([missing.exitCode, missing.stderr]).toEqual([2, expect.stringContaining('docker context "nope" (DOCKER_CONTEXT) does not exist')]);
+    } finally {
+      rmSync(config, { recursive: true, force: true });
+    }
   });
 
   it('renew runs its pass there', async () => {
