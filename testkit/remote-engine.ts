@@ -112,6 +112,9 @@ export async function startRemoteEngine(): Promise<RemoteEngine> {
   const alias = `remote-${id}`;
   const hostKey = readFileSync(join(dir, 'host_ed25519.pub'), 'utf8').split(' ').slice(0, 2).join(' ');
   writeFileSync(join(home, '.ssh', 'known_hosts'), `[127.0.0.1]:${port} ${hostKey}\n`, { mode: 0o600 });
-  writeFileSync(join(home, '.ssh', 'config'), `Host ${alias}\n    HostName 127.0.0.1\n    Port ${port}\n    IdentityFile ~/.ssh/id_ed25519\n`, { mode: 0o600 });
+  // The alias sits in an included file, as many people keep theirs (Include config.d/*).
+  mkdirSync(join(home, '.ssh', 'config.d'), { mode: 0o700 });
+  writeFileSync(join(home, '.ssh', 'config'), 'Include config.d/*\n', { mode: 0o600 });
+  writeFileSync(join(home, '.ssh', 'config.d', 'edge'), `Host ${alias}\n    HostName 127.0.0.1\n    Port ${port}\n    IdentityFile ~/.ssh/id_ed25519\n`, { mode: 0o600 });
   return { dockerHost: `ssh://${user}@${alias}`, home, user, port, log: () => out, stop };
 }

@@ -3,7 +3,7 @@
  * `ssh://` engine really is and how to log in: `Host` blocks with HostName, User, Port,
  * IdentityFile and UserKnownHostsFile, first value wins as in ssh_config(5). Enough for
  * `DOCKER_HOST=ssh://vps` with a `Host vps` alias to mean what the docker CLI (which runs `ssh`)
- * makes of it. Pure: the file's text is passed in.
+ * makes of it, `Include`d files too. Pure: the file's text and a reader for includes are passed in.
  */
 
 export interface SshHostConfig {
@@ -44,33 +44,54 @@ function words(line: string): string[] {
   return out;
 }
 
+/** The texts of the files an `Include` argument names (glob expanded, sorted), as `ssh` reads them. */
+export type IncludeReader = (pattern: string) => string[];
+
+/** OpenSSH's READCONF_MAX_DEPTH: an Include loop ends here instead of forever. */
+const MAX_INCLUDE_DEPTH = 16;
+
 /**
- * The settings for `alias` from a config text. `Match` blocks are skipped (they depend on
- * state this code does not have); `Include` is not followed.
+ * The settings for `alias` from a config text. `Include` is followed through `include` where it
+ * applies (at top level, or inside an active Host block, as ssh_config(5) says), and a `Host`
+ * line inside an included file scopes only that file. `Match` blocks are skipped (they depend on
+ * state this code does not have).
  */
-export function resolveSshHost(configText: string, alias: string): SshHostConfig {
+export function resolveSshHost(configText: string, alias: string, include: IncludeReader = () => []): SshHostConfig {
   const out: SshHostConfig = { identityFiles: [], userKnownHostsFiles: [] };
-  let active = true;
-  for (const raw of configText.split('\n')) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const [keyword = '', ...args] = words(line);
-    const key = keyword.toLowerCase();
-    if (key === 'host') {
-      active = hostPatternsMatch(args, alias);
-      continue;
+  const read = (text: string, startActive: boolean, depth: number): void => {
+    let active = startActive;
+    for (const raw of text.split('\n')) {
+      const line = raw.trim();
+      if (line === '' || line.startsWith('#')) continue;
+      const [keyword = '', ...args] = words(line);
+      const key = keyword.toLowerCase();
+      if (key === 'host') {
+        active = hostPatternsMatch(args, alias);
+        continue;
+      }
+      if (key === 'match') {
+        active = false;
+        continue;
+      }
+      if (!active || args.length === 0) continue;
+      if (key === 'include') {
+        if (depth >= MAX_INCLUDE_DEPTH) throw new Error(`~/.ssh/config: Include nested more than ${MAX_INCLUDE_DEPTH} deep`);
+        for (const pattern of args) for (const included of include(pattern)) read(included, true, depth + 1);
+        continue;
+      }
+      const value = args[0]!;
+      if (key === 'hostname') out.hostName ??= value.replaceAll('%h', alias);
+      else if (key === 'user') out.user ??= value;
+      else if (key === 'port') out.port ??= Number(value);
+      else if (key === 'identityfile') out.identityFiles.push(value);
+      else if (key === 'userknownhostsfile' && out.userKnownHostsFiles.length === 0) out.userKnownHostsFiles.push(...args);
     }
-    if (key === 'match') {
-      active = false;
-      continue;
-    }
-    if (!active || args.length === 0) continue;
-    const value = args[0]!;
-    if (key === 'hostname') out.hostName ??= value.replaceAll('%h', alias);
-    else if (key === 'user') out.user ??= value;
-    else if (key === 'port') out.port ??= Number(value);
-    else if (key === 'identityfile') out.identityFiles.push(value);
-    else if (key === 'userknownhostsfile' && out.userKnownHostsFiles.length === 0) out.userKnownHostsFiles.push(...args);
-  }
+  };
+  read(configText, true, 0);
   return out;
+}
+
+/** `*` and `?` in the last part of a path against a folder's entries (what `Include config.d/*` needs). */
+export function matchingNames(pattern: string, entries: string[]): string[] {
+  return entries.filter((name) => !name.startsWith('.') && globMatch(pattern, name)).sort();
 }

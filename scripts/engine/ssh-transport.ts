@@ -3,17 +3,18 @@
  * connection (ssh2, no `ssh` binary) per process, and per HTTP connection one channel running
  * `docker system dial-stdio` on the remote machine, which pipes it to that machine's engine.
  * Host keys are checked against known_hosts (strict: a remote engine is root on that machine);
- * keys come from ssh-agent and the identity files ~/.ssh/config names (else the default ones).
+ * keys come from ssh-agent and the identity files ~/.ssh/config (and what it Includes) names
+ * (else the default ones).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { homedir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
 import { EngineError } from '../cli/errors.js';
 import { checkHostKey, hostKeyAlgorithms, keysFor, knownHostsName } from './known-hosts.js';
-import { resolveSshHost } from './ssh-config.js';
+import { matchingNames, resolveSshHost } from './ssh-config.js';
 
 /** Where and how to log in, after ~/.ssh/config. */
 export interface SshEndpoint {
@@ -29,10 +30,21 @@ export interface SshEndpoint {
 const expand = (path: string, home: string) => (path.startsWith('~/') ? join(home, path.slice(2)) : path);
 const readIf = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : '');
 
+/**
+ * The texts an `Include` of ~/.ssh/config names: `~` is the home, a relative path is under
+ * ~/.ssh, and `*`/`?` in the file name match that folder's files, sorted, as glob(3) would.
+ */
+function includedFiles(pattern: string, home: string): string[] {
+  const path = isAbsolute(expand(pattern, home)) ? expand(pattern, home) : join(home, '.ssh', pattern);
+  const dir = dirname(path);
+  const names = /[*?]/.test(basename(path)) ? matchingNames(basename(path), existsSync(dir) ? readdirSync(dir) : []) : [basename(path)];
+  return names.map((name) => readIf(join(dir, name)));
+}
+
 /** The endpoint for `ssh://[user@]alias[:port]`, with ~/.ssh/config applied as `ssh` would. */
 export function resolveSshEndpoint(target: { host: string; user?: string; port?: number }, env: NodeJS.ProcessEnv): SshEndpoint {
   const home = env.HOME || homedir();
-  const conf = resolveSshHost(readIf(join(home, '.ssh', 'config')), target.host);
+  const conf = resolveSshHost(readIf(join(home, '.ssh', 'config')), target.host, (pattern) => includedFiles(pattern, home));
   const identities = conf.identityFiles.length ? conf.identityFiles : ['~/.ssh/id_ed25519', '~/.ssh/id_ecdsa', '~/.ssh/id_rsa'];
   const known = conf.userKnownHostsFiles.length ? conf.userKnownHostsFiles : ['~/.ssh/known_hosts', '~/.ssh/known_hosts2'];
   return {

@@ -5,7 +5,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { checkHostKey, hostKeyAlgorithms, keysFor, knownHostsName } from '../../scripts/engine/known-hosts.js';
-import { resolveSshHost } from '../../scripts/engine/ssh-config.js';
+import { matchingNames, resolveSshHost } from '../../scripts/engine/ssh-config.js';
 import { describeEngine, engineTarget, remoteHost } from '../../scripts/engine/target.js';
 
 describe('engineTarget', () => {
@@ -72,6 +72,23 @@ describe('resolveSshHost', () => {
     expect(resolveSshHost(config, 'other')).toMatchObject({ user: 'nobody', identityFiles: ['~/.ssh/id_ed25519'] });
     expect(resolveSshHost('Host * !vps\n  User x\n', 'vps').user).toBeUndefined();
     expect(resolveSshHost('Host=vps\n  HostName=%h.example.com\n', 'vps').hostName).toBe('vps.example.com');
+  });
+
+  it('follows Include at top level and inside an active Host block, with Host lines scoped to the included file', () => {
+    const files: Record<string, string[]> = {
+      'config.d/*': ['Host vps\n  HostName 203.0.113.7\n  Port 2201\n', 'Host other\n  User someone\n'],
+      work: ['User ops\n'],
+      loop: ['Include loop\n'],
+    };
+    const include = (pattern: string) => files[pattern] ?? [];
+    // Included first, so its values win; the Host * block after the include still applies.
+    const conf = resolveSshHost('Include config.d/*\nHost *\n  User nobody\n  Port 22\n', 'vps', include);
+    expect(conf).toMatchObject({ hostName: '203.0.113.7', port: 2201, user: 'nobody' });
+    // Conditional: only inside a Host block that matches.
+    expect(resolveSshHost('Host vps\n  Include work\n', 'vps', include).user).toBe('ops');
+    expect(resolveSshHost('Host other\n  Include work\n', 'vps', include).user).toBeUndefined();
+    expect(() => resolveSshHost('Include loop\n', 'vps', include)).toThrow('Include nested more than 16 deep');
+    expect(matchingNames('*.conf', ['b.conf', 'a.conf', '.hidden.conf', 'notes'])).toEqual(['a.conf', 'b.conf']);
   });
 });
 
