@@ -42,8 +42,8 @@ const mib = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MiB`;
 const since = (t: number) => `${((Date.now() - t) / 1000).toFixed(1)} s`;
 const report = (what: string, value: string) => console.log(`  ${what.padEnd(44)} ${value}`);
 
-function model(routes: number, p = ports): EdgeModel {
-  const file = writeEdgeYaml(`scale-${routes}`, { project, ports: p, users: { bench: [key.pub] }, routes: Array.from({ length: routes }, (_, i) => ({ host: host(i), tunnel: 'bench' })) });
+function model(routes: number): EdgeModel {
+  const file = writeEdgeYaml(`scale-${routes}`, { project, ports, users: { bench: [key.pub] }, routes: Array.from({ length: routes }, (_, i) => ({ host: host(i), tunnel: 'bench' })) });
   appendFileSync(file, `metrics: {port: ${metricsPort}}\n`);
   return loadConfig({ config: file }).model;
 }
@@ -77,20 +77,24 @@ async function routes(n: number): Promise<void> {
   await teardown(project, { volumes: true, log: quiet });
 }
 
+/** `user0`, `user1`… with one key each and one tunnel route each (`user<i>.scale.test`). */
+function usersModel(name: string, keys: string[], p = ports, metrics = false): EdgeModel {
+  const names = keys.map((_, i) => `user${i}`);
+  const file = writeEdgeYaml(name, {
+    project,
+    ports: p,
+    users: Object.fromEntries(names.map((u, i) => [u, [keys[i]!]])),
+    routes: names.map((u) => ({ host: `${u}.scale.test`, tunnel: u })),
+  });
+  if (metrics) appendFileSync(file, `metrics: {port: ${metricsPort}}\n`);
+  return loadConfig({ config: file }).model;
+}
+
 /** `n` users with a tunnel route each: `up`, and one user more applied live in sshd. */
 async function users(n: number): Promise<void> {
   console.log(`users: ${n}`);
   const keys = Array.from({ length: n + 1 }, (_, i) => keyPair(`bench-user${i}`).pub);
-  const withUsers = (count: number) => {
-    const names = Array.from({ length: count }, (_, i) => `user${i}`);
-    const file = writeEdgeYaml(`scale-users-${count}`, {
-      project,
-      ports,
-      users: Object.fromEntries(names.map((u, i) => [u, [keys[i]!]])),
-      routes: names.map((u) => ({ host: `${u}.scale.test`, tunnel: u })),
-    });
-    return loadConfig({ config: file }).model;
-  };
+  const withUsers = (count: number) => usersModel(`scale-users-${count}`, keys.slice(0, count));
   let t = Date.now();
   await converge(withUsers(n), quiet);
   report('up from nothing (no ACME)', since(t));
@@ -106,20 +110,20 @@ async function tunnels(n: number): Promise<void> {
   // A new ssh port for each new stack: its new host key must not meet the last one's in known_hosts.
   const p = { ...ports, ssh: await freePort() };
   const keys = Array.from({ length: n }, (_, k) => keyPair(`bench-user${k}`));
-  const user = (k: number) => `user${k}`;
-  const file = writeEdgeYaml(`scale-tunnels-${n}`, {
-    project,
-    ports: p,
-    users: Object.fromEntries(keys.map((kp, k) => [user(k), [kp.pub]])),
-    routes: keys.map((_, k) => ({ host: host(k), tunnel: user(k) })),
-  });
-  appendFileSync(file, `metrics: {port: ${metricsPort}}\n`);
-  await converge(loadConfig({ config: file }).model, quiet);
+  await converge(
+    usersModel(
+      `scale-tunnels-${n}`,
+      keys.map((kp) => kp.pub),
+      p,
+      true,
+    ),
+    quiet,
+  );
   const service = await localService('ok');
   const procs: SshProcess[] = [];
   try {
     const t = Date.now();
-    const open = (k: number) => tunnel(p.ssh, user(k), keys[k]!.path, `/run/tunnels/${user(k)}/${host(k)}.sock`, service.port);
+    const open = (k: number) => tunnel(p.ssh, `user${k}`, keys[k]!.path, `/run/tunnels/user${k}/user${k}.scale.test.sock`, service.port);
     // In batches, as users come and go; a client sshd drops (MaxStartups) is started again, as
     // autossh or a systemd unit would.
     for (let i = 0; i < n; i += 8) {

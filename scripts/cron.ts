@@ -15,9 +15,9 @@ const HELP = `usage: npm run cron -- install|remove|show [options]
             night at a random time between 01:00 and 05:59, output appended to
             .state/<project>/renew.log (a timestamped header per run, kept under 2 MiB);
             a re-install keeps the time chosen first. DOCKER_HOST (with DOCKER_TLS_VERIFY
-            and DOCKER_CERT_PATH), DOCKER_CONTEXT and DOCKER_CONFIG are written into the line,
-            so the nightly run reaches the same engine; for ssh:// it has no ssh-agent, so use an IdentityFile without a
-            passphrase in ~/.ssh/config
+            and DOCKER_CERT_PATH), DOCKER_CONTEXT and DOCKER_CONFIG are written into the
+            line, so the nightly run reaches the same engine; for ssh:// it has no ssh-agent,
+            so use an IdentityFile without a passphrase in ~/.ssh/config
   remove    take that line out; other crontab lines are left alone
   show      print the installed line, or the line install would add
 

@@ -5,6 +5,7 @@
  * the rendered file is put back at the end. What docs/performance.md says about threads, session
  * tickets and the key exchange comes from this section.
  */
+import { parseReload } from '../../haproxy/runtime-api.js';
 import { masterCli } from '../../scripts/live/haproxy-control.js';
 import { HAPROXY } from '../../stacks/layout.js';
 import { containerName } from '../../stacks/services.js';
@@ -38,8 +39,8 @@ export interface StackVariantRecord {
 async function useVariant(haproxy: string, sed: string): Promise<void> {
   const cfg = HAPROXY.cfg;
   await sh(haproxy, `sed ${q(sed)} ${q(`${cfg}.rendered`)} > ${q(`${cfg}.variant`)} && cat ${q(`${cfg}.variant`)} > ${q(cfg)} && rm ${q(`${cfg}.variant`)}`);
-  const answer = await masterCli(haproxy, 'reload');
-  if (!answer.includes('Success=1')) throw new Error(`variant "${sed}": reload failed:\n${answer}`);
+  const answer = parseReload(await masterCli(haproxy, 'reload'));
+  if (!answer.ok) throw new Error(`variant "${sed}": reload failed:\n${answer.log.join('\n')}`);
   // The old worker finishes its connections; give the new one the machine before measuring.
   await new Promise((r) => setTimeout(r, 2000));
 }

@@ -6,10 +6,9 @@
  * clientCA, because the series name every route, user and upstream of the edge.
  */
 import { HAPROXY } from '../../stacks/layout.js';
-import type { EdgeModel, MetricsModel, UpstreamRoute } from '../../stacks/model.js';
+import { type EdgeModel, isWildcardHost, type MetricsModel, type UpstreamRoute } from '../../stacks/model.js';
 import { int, obj, type Problems, str } from './problems.js';
 import { checkHost } from './rules.js';
-import { checkUpstream } from './upstream-url.js';
 import { routeOptions } from './validate-route-options.js';
 
 export interface MetricsSection {
@@ -18,8 +17,8 @@ export interface MetricsSection {
   route?: UpstreamRoute;
 }
 
-/** The metrics model (and its route), or `undefined` when the section is absent. */
-export function validateMetrics(raw: unknown, ports: EdgeModel['ports'], routeHosts: string[], hsts: number, out: Problems): MetricsSection | undefined {
+/** The metrics model (and its route), or `undefined` when the section is absent; `routeHosts` as written under routes:. */
+export function validateMetrics(raw: unknown, ports: EdgeModel['ports'], routeHosts: unknown[], hsts: number, out: Problems): MetricsSection | undefined {
   if (raw === undefined || raw === null) return undefined;
   const r = obj(raw);
   const port = r.port === undefined ? undefined : int(r.port, 0);
@@ -35,8 +34,8 @@ export function validateMetrics(raw: unknown, ports: EdgeModel['ports'], routeHo
   }
   const problem = checkHost(host);
   if (problem) out.at(['metrics', 'host'], problem.problem, problem.hint);
-  if (!problem && host.startsWith('*.')) out.at(['metrics', 'host'], 'the metrics host cannot be a wildcard', 'name one host, e.g. metrics.example.com');
-  const first = routeHosts.findIndex((h) => h.toLowerCase() === host.toLowerCase());
+  if (!problem && isWildcardHost(host)) out.at(['metrics', 'host'], 'the metrics host cannot be a wildcard', 'name one host, e.g. metrics.example.com');
+  const first = routeHosts.findIndex((h) => typeof h === 'string' && h.toLowerCase() === host.toLowerCase());
   if (first >= 0) out.at(['metrics', 'host'], `host "${host}" is already routes[${first}]`, 'give the metrics endpoint a host of its own');
   if (r.basicAuth === undefined && r.clientCA === undefined) {
     out.at(
@@ -46,8 +45,7 @@ export function validateMetrics(raw: unknown, ports: EdgeModel['ports'], routeHo
     );
   }
   // `haproxy` is the service's alias on the stack network: HAProxy reaches its own metrics frontend.
-  const upstream = checkUpstream(`http://haproxy:${HAPROXY.metricsPort}`, ['http']);
-  if ('problem' in upstream) throw new Error(`internal: the metrics upstream is invalid: ${upstream.problem}`);
+  const upstream = { scheme: 'http' as const, hostname: 'haproxy', port: HAPROXY.metricsPort, url: `http://haproxy:${HAPROXY.metricsPort}` };
   const options = routeOptions(r, ['metrics'], { tls: 'terminate', kind: 'upstream', replicas: 1, hsts }, out);
   return { metrics: { ...(port === undefined ? {} : { port }), host }, route: { kind: 'upstream', host, upstream, ...options } };
 }

@@ -131,7 +131,7 @@ export function validateConfig(text: string, file: string): ValidationResult {
   const metricsSection = validateMetrics(
     raw.metrics,
     ports,
-    routes.map((r) => r.host),
+    rawRoutes.map((r) => obj(r).host),
     hsts,
     out,
   );
