@@ -265,8 +265,10 @@ describe('status --watch', () => {
 
   it('on a terminal draws in the alternate screen, and Ctrl-C typed there restores the terminal and exits 0', async () => {
     // `script` gives the command a real pseudo-terminal; typing ^C into it makes the kernel send
-    // SIGINT to the foreground process group, exactly as a user's Ctrl-C does.
-    const command = [...NODE_TSX, `${REPO}scripts/status.ts`, '--config', file, '--watch'].join(' ');
+    // SIGINT to the foreground process group, exactly as a user's Ctrl-C does. `exec`: script runs
+    // the command with $SHELL -c, and without SHELL (as under CI) that is dash, which stays as the
+    // parent and dies of that SIGINT itself (exit 130) whatever the command does.
+    const command = ['exec', ...NODE_TSX, `${REPO}scripts/status.ts`, '--config', file, '--watch'].join(' ');
     const term = $({ cwd: REPO, env: { ...process.env, ...cliEnv() }, nothrow: true, quiet: true })`script -qfec ${command} /dev/null`;
     let out = '';
     term.stdout.on('data', (b: Buffer) => (out += b.toString()));
