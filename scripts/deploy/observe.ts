@@ -28,8 +28,7 @@ const isService = (s: string): s is AnyService => (SERVICES as readonly string[]
  * What `up` recorded in a container's config volume (a fresh volume has none): the hashes by file
  * name without `.sha256`, and HAProxy's manifest.
  */
-async function appliedHashes(container: string): Promise<{ hashes: Record<string, string>; manifest?: HaproxyManifest }> {
-  const listing = await engine.readDir(container, APPLIED_DIR, () => true).catch(() => undefined);
+function appliedHashes(listing: engine.DirListing | undefined): { hashes: Record<string, string>; manifest?: HaproxyManifest } {
   const hashes: Record<string, string> = {};
   for (const [file, text] of Object.entries(listing?.contents ?? {})) {
     if (file.endsWith('.sha256')) hashes[file.slice(0, -'.sha256'.length)] = text.trim();
@@ -48,9 +47,8 @@ function parseManifest(text: string | undefined): HaproxyManifest | undefined {
   }
 }
 
-/** PEMs in the certs folder, which of them the renewer issued (metadata with a serial), and until when. */
-export async function certsIn(container: string): Promise<ObservedCerts> {
-  const listing = await engine.readDir(container, MOUNTS.certs, (name) => name.endsWith('.json'));
+/** PEMs in a listing of the certs folder, which of them the renewer issued (metadata with a serial), and until when. */
+function certsFrom(listing: engine.DirListing): ObservedCerts {
   const pem = listing.names.filter((n) => n.endsWith('.pem')).map((n) => n.slice(0, -'.pem'.length));
   const notAfter: Record<string, string> = {};
   for (const [file, text] of Object.entries(listing.contents)) {
@@ -59,6 +57,27 @@ export async function certsIn(container: string): Promise<ObservedCerts> {
     if (meta?.serial && meta.notAfter && pem.includes(name)) notAfter[name] = meta.notAfter;
   }
   return { pem, issued: Object.keys(notAfter), notAfter };
+}
+
+const CERTS_DIR: engine.DirWanted = { path: MOUNTS.certs, suffix: '.json' };
+const APPLIED: engine.DirWanted = { path: APPLIED_DIR, suffix: '' };
+
+/** The certs folder as a container that mounts it sees it (through the archive API). */
+export async function certsIn(container: string): Promise<ObservedCerts> {
+  return certsFrom(await engine.readDir(container, CERTS_DIR.path, (name) => name.endsWith(CERTS_DIR.suffix)));
+}
+
+/**
+ * Folders of one of the stack's containers: in one exec while it runs, else one archive read
+ * each (a stopped or just-created container). Folders that cannot be read are missing.
+ */
+async function readFolders(c: engine.ObservedContainer, dirs: engine.DirWanted[]): Promise<Record<string, engine.DirListing>> {
+  if (c.running) {
+    const live = await engine.readDirsRunning(c.name, dirs).catch(() => undefined);
+    if (live) return live;
+  }
+  const listings = await Promise.all(dirs.map((d) => engine.readDir(c.name, d.path, (name) => name.endsWith(d.suffix)).catch(() => undefined)));
+  return Object.fromEntries(dirs.flatMap((d, i) => (listings[i] ? [[d.path, listings[i]]] : [])));
 }
 
 /**
@@ -93,9 +112,8 @@ async function certsInVolume(project: string, volume: string, images: string[]):
   }
 }
 
-/** The certs volume: through HAProxy, else through a probe when only the volume is left, else empty. */
-async function observedCerts(desired: DesiredStack, out: Observed): Promise<ObservedCerts | undefined> {
-  if (out.raw.haproxy) return certsIn(out.raw.haproxy.name);
+/** The certs volume when HAProxy is gone: through a probe when only the volume is left, else empty. */
+async function certsWithoutHaproxy(desired: DesiredStack, out: Observed): Promise<ObservedCerts | undefined> {
   const volume = desired.volumes.find((v) => v.key === 'certs')?.name;
   if (volume && out.volumes.includes(volume)) return certsInVolume(desired.project, volume, out.images);
   return { pem: [], issued: [], notAfter: {} };
@@ -125,14 +143,24 @@ export async function observe(desired: DesiredStack, imageTags: string[]): Promi
     out.raw[service] = c;
     out.containers[service] = { name: c.name, running: c.running, ...(c.labels[LABEL.configHash] ? { hash: c.labels[LABEL.configHash] } : {}) };
   }
-  // The config volumes and the certs volume are read in parallel: each is an archive round trip.
-  const [applied, certs] = await Promise.all([Promise.all(SERVICES.map(async (service) => (out.raw[service] ? appliedHashes(out.raw[service].name) : undefined))), observedCerts(desired, out)]);
-  SERVICES.forEach((service, i) => {
-    const hash = applied[i]?.hashes[service];
+  // HAProxy's record and the certs volume in one read, sshd's record beside it.
+  const haproxy = out.raw.haproxy;
+  const [haproxyDirs, sshdDirs, certsElsewhere] = await Promise.all([
+    haproxy ? readFolders(haproxy, [APPLIED, CERTS_DIR]) : undefined,
+    out.raw.sshd ? readFolders(out.raw.sshd, [APPLIED]) : undefined,
+    haproxy ? undefined : certsWithoutHaproxy(desired, out),
+  ]);
+  const applied = { haproxy: appliedHashes(haproxyDirs?.[APPLIED.path]), sshd: appliedHashes(sshdDirs?.[APPLIED.path]) };
+  for (const service of SERVICES) {
+    const hash = applied[service].hashes[service];
     if (hash) out.filesHash[service] = hash;
-    if (service === 'haproxy' && applied[i]?.manifest) out.haproxyManifest = applied[i].manifest;
-    if (service === 'sshd' && applied[i]?.hashes[LOGIN_HASH_NAME]) out.loginHash = applied[i].hashes[LOGIN_HASH_NAME];
-  });
+  }
+  if (applied.haproxy.manifest) out.haproxyManifest = applied.haproxy.manifest;
+  if (applied.sshd.hashes[LOGIN_HASH_NAME]) out.loginHash = applied.sshd.hashes[LOGIN_HASH_NAME];
+  // A certs folder HAProxy could not list is an error, as before: planning on "no certificates"
+  // would put placeholders over issued ones.
+  const certsListing = haproxyDirs?.[CERTS_DIR.path];
+  const certs = haproxy ? (certsListing ? certsFrom(certsListing) : await certsIn(haproxy.name)) : certsElsewhere;
   if (certs) out.certs = certs;
   return out;
 }

@@ -6,7 +6,7 @@
 export { docker, engineInfo, ping } from './client.js';
 export { containerAddress, containerUsage, createContainer, listContainers, removeContainer, signalContainer, startContainer, stopContainer } from './containers.js';
 export { exec, execStream } from './exec.js';
-export { putFiles, readDir } from './files.js';
+export { type DirListing, type DirWanted, putFiles, readDir, readDirsRunning } from './files.js';
 export { buildImage, imageExists } from './images.js';
 export { createNetwork, createVolume, listNetworks, listVolumes, networkExists, removeNetwork, removeVolume } from './resources.js';
 export { runContainer } from './run.js';

@@ -3,11 +3,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { $ } from 'zx';
 import { loadConfig } from '../../scripts/config/load-config.js';
 import { converge } from '../../scripts/deploy/converge.js';
+import { APPLIED_DIR } from '../../scripts/deploy/files.js';
 import { teardown } from '../../scripts/deploy/teardown.js';
 import * as engine from '../../scripts/engine/index.js';
 import { reloadHaproxy, swapHaproxyFiles } from '../../scripts/live/haproxy-control.js';
 import { LABEL } from '../../stacks/labels.js';
-import { HAPROXY } from '../../stacks/layout.js';
+import { HAPROXY, MOUNTS } from '../../stacks/layout.js';
 import type { EdgeModel } from '../../stacks/model.js';
 import { writeEdgeYaml } from '../../testkit/edge-yaml.js';
 import { keyPair } from '../../testkit/keys.js';
@@ -165,6 +166,22 @@ describe('converging again', () => {
     const res = await converge(model(false).model, say);
     expect(res.ops).toEqual([]);
     expect(await startedAt()).toEqual(before);
+  });
+
+  it('reads folders of a running container in one exec as the archive API lists them', async () => {
+    const { haproxy } = names();
+    const live = await engine.readDirsRunning(haproxy, [
+      { path: APPLIED_DIR, suffix: '.sha256' },
+      { path: MOUNTS.certs, suffix: '' },
+      { path: '/no/such/folder', suffix: '' },
+    ]);
+    expect(Object.keys(live).sort()).toEqual([APPLIED_DIR, MOUNTS.certs].sort());
+    expect(live[APPLIED_DIR]).toEqual(await engine.readDir(haproxy, APPLIED_DIR, (n) => n.endsWith('.sha256')));
+    expect(live[APPLIED_DIR]?.names).toContain('haproxy.json');
+    expect(Object.keys(live[APPLIED_DIR]?.contents ?? {})).toEqual(['haproxy.sha256']);
+    // HAProxy's own user reads its private keys, as the archive API (root) does.
+    expect(live[MOUNTS.certs]).toEqual(await engine.readDir(haproxy, MOUNTS.certs, () => true));
+    expect(live[MOUNTS.certs]?.contents[`${A}.pem`]).toContain('PRIVATE KEY');
   });
 
   it('status --json reports per-slot health and connected users', async () => {
