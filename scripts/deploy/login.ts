@@ -15,11 +15,15 @@ import type { ObservedCerts } from './plan.js';
 export async function writeLoginSummaries(model: EdgeModel, sshd: string, from: { certs?: ObservedCerts | undefined; container: string }): Promise<void> {
   const certs = from.certs ?? (await certsIn(from.container).catch(() => undefined));
   const { files, hash } = renderLoginState(model, certs);
-  await engine.putFiles(
-    sshd,
-    files.map((f) => ({ path: f.path, content: f.content, uid: f.uid, gid: 0, mode: 0o400 })),
-  );
-  const pruned = await engine.exec(sshd, pruneLoginFilesArgv(files.map((f) => f.path)));
+  // The summaries and the removal of those of users gone touch different files: at once. The
+  // hash after both, so a failure in either leaves them to the next `up`.
+  const [, pruned] = await Promise.all([
+    engine.putFiles(
+      sshd,
+      files.map((f) => ({ path: f.path, content: f.content, uid: f.uid, gid: 0, mode: 0o400 })),
+    ),
+    engine.exec(sshd, pruneLoginFilesArgv(files.map((f) => f.path))),
+  ]);
   if (pruned.exitCode !== 0) throw new Error(`sshd (${sshd}): removing old login summaries failed: ${pruned.stderr.trim()}`);
   await engine.putFiles(sshd, [{ path: filesHashPath(LOGIN_HASH_NAME), content: `${hash}\n` }]);
 }
