@@ -25,6 +25,17 @@ export function masterCliArgv(command: string): string[] {
   return masterPipeArgv('master-cli', 'printf "%s\\n" "$1"', [command]);
 }
 
+/**
+ * argv sending each of `commands` on its own connection to the master CLI, in order, in one
+ * `docker exec`: for commands that answer nothing when they succeed. It stops at the first that
+ * answers and prints that answer (HAProxy's error). One connection per command, because the
+ * master CLI closes the connection after one command (or one `;`-separated line).
+ */
+export function silentCommandsArgv(commands: string[]): string[] {
+  const script = `for c in "$@"; do out=$(printf '%s\\n' "$c" | ${TO_MASTER}); if [ -n "$out" ]; then printf '%s\\n' "$out"; exit 0; fi; done`;
+  return ['env', `MASTER=${HAPROXY.masterSocket}`, 'sh', '-c', script, 'master-cli', ...commands];
+}
+
 /** Rejects arguments that would split or end a CLI command (`;`, whitespace, newlines). */
 export function cliArgument(value: string): string {
   if (value === '' || /[\s;\\#]/.test(value)) throw new Error(`not usable as a HAProxy CLI argument: ${JSON.stringify(value)}`);

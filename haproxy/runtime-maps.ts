@@ -1,11 +1,10 @@
 /**
  * Replacing a map or ACL file's contents in the running HAProxy, atomically, through the master
  * CLI: `prepare` a new version, fill it, `commit` it (requests see the old contents or the new,
- * never a mix). Maps take their entries as one payload; ACLs (HAProxy 3.0 has no payload form
- * for `add acl`) as one `add acl` per entry, `;`-separated on one line. The same contents must be
+ * never a mix). The same contents must be
  * on disk too: a reload reads the file. Pure: command texts, argv and answer parsers.
  */
-import { cliArgument, masterPipeArgv } from './master-cli.js';
+import { cliArgument } from './master-cli.js';
 
 export type RuntimeKind = 'map' | 'acl';
 
@@ -27,16 +26,41 @@ function entry(line: string): string {
   return line;
 }
 
-/** argv that sends every map entry (`key value`) of version `version` as one payload. */
-export function addMapPayloadArgv(path: string, version: number, lines: string[]): string[] {
-  const script = `printf '@1 add map @%s %s <<\\n' "$1" "$2"; shift 2; for l in "$@"; do printf '%s\\n' "$l"; done; printf '\\n'`;
-  return masterPipeArgv('add-map', script, [String(version), cliArgument(path), ...lines.map(entry)]);
+/**
+ * Most bytes of entries in one command: HAProxy reads a CLI command, payload included, into one
+ * buffer (tune.bufsize, 16 KiB), and a longer one is refused ("The command is too big for the
+ * buffer size"), which a hosts map of 1,000 routes is. Half of it leaves room for the rest.
+ */
+export const CHUNK_BYTES = 8192;
+
+/** Consecutive runs of `items` of at most `max` bytes (each item and a separator counted). */
+function chunks(items: string[], max: number): string[][] {
+  const out: string[][] = [];
+  let size = 0;
+  for (const item of items) {
+    if (out.length === 0 || size + item.length + 2 > max) {
+      out.push([]);
+      size = 0;
+    }
+    out.at(-1)!.push(item);
+    size += item.length + 2;
+  }
+  return out;
 }
 
-/** Every ACL entry of version `version`, then its commit, as one command line. */
-export function addAclAndCommitCommand(path: string, version: number, lines: string[]): string {
+/**
+ * The commands that fill version `version` with `lines` and commit it: map entries as payloads
+ * (`add map @v file <<`, one entry per line), ACL entries as `add acl` commands `;`-separated
+ * on a line (HAProxy 3.0 has no payload form for ACLs), each command under CHUNK_BYTES.
+ */
+export function fillAndCommitCommands(kind: RuntimeKind, path: string, version: number, lines: string[]): string[] {
   const file = cliArgument(path);
-  return [...lines.map((l) => `@1 add acl @${version} ${file} ${cliArgument(entry(l))}`), `@1 commit acl @${version} ${file}`].join('; ');
+  if (kind === 'acl') {
+    const adds = lines.map((l) => `@1 add acl @${version} ${file} ${cliArgument(entry(l))}`);
+    return [...chunks(adds, CHUNK_BYTES).map((part) => part.join('; ')), commitCommand(kind, path, version)];
+  }
+  const payloads = chunks(lines.map(entry), CHUNK_BYTES).map((part) => `@1 add map @${version} ${file} <<\n${part.join('\n')}\n`);
+  return [...payloads, commitCommand(kind, path, version)];
 }
 
 /** Makes version `version` the live contents. */

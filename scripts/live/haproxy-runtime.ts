@@ -3,27 +3,18 @@
  * runtime API, each atomically (see haproxy/runtime-maps.ts). The files on disk are swapped in
  * first (checked by `haproxy -c`), so a later reload reads the same contents.
  */
-import { addAclAndCommitCommand, addMapPayloadArgv, commitCommand, parsePrepared, prepareCommand, type RuntimeKind, runtimeAnswerError } from '../../haproxy/runtime-maps.js';
+import { silentCommandsArgv } from '../../haproxy/master-cli.js';
+import { fillAndCommitCommands, parsePrepared, prepareCommand, type RuntimeKind, runtimeAnswerError } from '../../haproxy/runtime-maps.js';
 import { ExitError } from '../cli/errors.js';
 import * as engine from '../engine/index.js';
 import { masterCli } from './haproxy-control.js';
 
-/** Replaces the live contents of one map or ACL file with `lines`. */
+/** Replaces the live contents of one map or ACL file with `lines`: prepare, then the rest in one exec. */
 async function replaceOne(container: string, kind: RuntimeKind, path: string, lines: string[]): Promise<void> {
-  const fail = (step: string, message: string) => new ExitError(`haproxy (${container}): ${step} ${kind} ${path} failed: ${message}`);
   const version = parsePrepared(await masterCli(container, prepareCommand(kind, path)));
-  if (kind === 'acl') {
-    const error = runtimeAnswerError(await masterCli(container, addAclAndCommitCommand(path, version, lines)));
-    if (error) throw fail('replacing', error);
-    return;
-  }
-  if (lines.length) {
-    const res = await engine.exec(container, addMapPayloadArgv(path, version, lines));
-    const error = res.exitCode !== 0 ? res.stderr.trim() || `exit ${res.exitCode}` : runtimeAnswerError(res.stdout);
-    if (error) throw fail('filling', error);
-  }
-  const error = runtimeAnswerError(await masterCli(container, commitCommand(kind, path, version)));
-  if (error) throw fail('committing', error);
+  const res = await engine.exec(container, silentCommandsArgv(fillAndCommitCommands(kind, path, version, lines)));
+  const error = res.exitCode !== 0 ? res.stderr.trim() || `exit ${res.exitCode}` : runtimeAnswerError(res.stdout);
+  if (error) throw new ExitError(`haproxy (${container}): replacing ${kind} ${path} failed: ${error}`);
 }
 
 /** Replaces the live contents of each file in `paths` with its lines in `files` (kind by `kinds`). */

@@ -1,12 +1,14 @@
 import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { $ } from 'zx';
+import { backendName, HOSTS_MAP } from '../../haproxy/names.js';
 import { loadConfig } from '../../scripts/config/load-config.js';
 import { converge } from '../../scripts/deploy/converge.js';
 import { APPLIED_DIR } from '../../scripts/deploy/files.js';
 import { teardown } from '../../scripts/deploy/teardown.js';
 import * as engine from '../../scripts/engine/index.js';
-import { reloadHaproxy, swapHaproxyFiles } from '../../scripts/live/haproxy-control.js';
+import { masterCli, reloadHaproxy, swapHaproxyFiles } from '../../scripts/live/haproxy-control.js';
+import { replaceRuntimeFiles } from '../../scripts/live/haproxy-runtime.js';
 import { LABEL } from '../../stacks/labels.js';
 import { HAPROXY, MOUNTS } from '../../stacks/layout.js';
 import type { EdgeModel } from '../../stacks/model.js';
@@ -182,6 +184,23 @@ describe('converging again', () => {
     // HAProxy's own user reads its private keys, as the archive API (root) does.
     expect(live[MOUNTS.certs]).toEqual(await engine.readDir(haproxy, MOUNTS.certs, () => true));
     expect(live[MOUNTS.certs]?.contents[`${A}.pem`]).toContain('PRIVATE KEY');
+  });
+
+  it('replaces a hosts map of 1,000 more entries at run time (more than one CLI command holds)', async () => {
+    const { haproxy } = names();
+    const current = (await engine.exec(haproxy, ['cat', HOSTS_MAP])).stdout;
+    const bulk = Array.from({ length: 1000 }, (_, i) => `r${i}.bulk.test ${backendName(A)}`);
+    const replace = (text: string) => replaceRuntimeFiles(haproxy, [HOSTS_MAP], { [HOSTS_MAP]: text }, { [HOSTS_MAP]: 'map' });
+    await replace(`${current}${bulk.join('\n')}\n`);
+    try {
+      const shown = await masterCli(haproxy, `@1 show map ${HOSTS_MAP}`);
+      expect(shown.split('\n').filter((l) => l.includes('.bulk.test'))).toHaveLength(1000);
+      // The last entry routes like the first: to alice's route (her two tunnels are up).
+      expect((await get(ports.https, 'r999.bulk.test')).status).toBe(200);
+    } finally {
+      await replace(current);
+    }
+    expect((await get(ports.https, 'r999.bulk.test')).status).toBe(404);
   });
 
   it('status --json reports per-slot health and connected users', async () => {

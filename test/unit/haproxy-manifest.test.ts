@@ -5,9 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { changedFiles, haproxyChange, someOf } from '../../haproxy/manifest.js';
+import { silentCommandsArgv } from '../../haproxy/master-cli.js';
 import { allowListPath, HOSTS_MAP, PRIVATE_BACKENDS, tunnelPagePath } from '../../haproxy/names.js';
 import { renderHaproxy } from '../../haproxy/render-cfg.js';
-import { addAclAndCommitCommand, addMapPayloadArgv, commitCommand, parsePrepared, prepareCommand, runtimeAnswerError } from '../../haproxy/runtime-maps.js';
+import { CHUNK_BYTES, commitCommand, fillAndCommitCommands, parsePrepared, prepareCommand, runtimeAnswerError } from '../../haproxy/runtime-maps.js';
 import { HAPROXY } from '../../stacks/layout.js';
 import type { EdgeModel, RouteModel } from '../../stacks/model.js';
 import { apps, dmz, full } from './fixtures/haproxy/models.js';
@@ -93,19 +94,41 @@ describe('changedFiles: what a reload swaps in', () => {
 });
 
 describe('runtime map and ACL commands', () => {
-  it('prepares a version, fills a map in one payload and commits it', () => {
+  it('prepares a version, reads its number, and commits it', () => {
     expect(prepareCommand('map', HOSTS_MAP)).toBe(`@1 prepare map ${HOSTS_MAP}`);
     expect(parsePrepared('New version created: 7\n\n')).toBe(7);
     expect(() => parsePrepared('Unknown map identifier. Please use #<id> or <file>.\n')).toThrow(/unexpected answer to prepare/);
-    const argv = addMapPayloadArgv(HOSTS_MAP, 7, ['a.example.com be_a.example.com']);
-    expect(argv.slice(-4)).toEqual(['add-map', '7', HOSTS_MAP, 'a.example.com be_a.example.com']);
-    expect(argv[4]).toContain(`printf '@1 add map @%s %s <<\\n' "$1" "$2"`);
     expect(commitCommand('map', HOSTS_MAP, 7)).toBe(`@1 commit map @7 ${HOSTS_MAP}`);
   });
 
-  it('adds ACL entries one command each, then commits, on one line', () => {
-    expect(addAclAndCommitCommand('/l.lst', 2, ['10.0.0.0/8', '2001:db8::/32'])).toBe('@1 add acl @2 /l.lst 10.0.0.0/8; @1 add acl @2 /l.lst 2001:db8::/32; @1 commit acl @2 /l.lst');
-    expect(() => addAclAndCommitCommand('/l.lst', 2, ['a; show proc'])).toThrow(/not usable/);
+  it('fills a map with payloads and an ACL with `;`-separated adds, then commits', () => {
+    expect(fillAndCommitCommands('map', HOSTS_MAP, 7, ['a.example.com be_a', 'b.example.com be_b'])).toEqual([
+      `@1 add map @7 ${HOSTS_MAP} <<\na.example.com be_a\nb.example.com be_b\n`,
+      `@1 commit map @7 ${HOSTS_MAP}`,
+    ]);
+    expect(fillAndCommitCommands('acl', '/l.lst', 2, ['10.0.0.0/8', '2001:db8::/32'])).toEqual(['@1 add acl @2 /l.lst 10.0.0.0/8; @1 add acl @2 /l.lst 2001:db8::/32', '@1 commit acl @2 /l.lst']);
+    expect(fillAndCommitCommands('map', HOSTS_MAP, 3, [])).toEqual([`@1 commit map @3 ${HOSTS_MAP}`]);
+    expect(() => fillAndCommitCommands('acl', '/l.lst', 2, ['a; show proc'])).toThrow(/not usable/);
+    expect(() => fillAndCommitCommands('map', HOSTS_MAP, 2, ['a.example.com be_a\nshow proc'])).toThrow(/not usable/);
+  });
+
+  it('splits a long map or ACL into commands HAProxy can read (each under its 16 KiB buffer), in order', () => {
+    const hosts = Array.from({ length: 1000 }, (_, i) => `r${i}.scale.example.com be_r${i}.scale.example.com`);
+    const map = fillAndCommitCommands('map', HOSTS_MAP, 4, hosts);
+    expect(map.length).toBeGreaterThan(3);
+    for (const command of map) expect(Buffer.byteLength(command)).toBeLessThan(CHUNK_BYTES + 200);
+    expect(map.slice(0, -1).flatMap((c) => c.split('\n').slice(1, -1))).toEqual(hosts);
+    const nets = Array.from({ length: 1000 }, (_, i) => `10.${i >> 8}.${i & 255}.0/24`);
+    const acl = fillAndCommitCommands('acl', '/l.lst', 5, nets);
+    expect(acl.length).toBeGreaterThan(3);
+    for (const command of acl) expect(Buffer.byteLength(command)).toBeLessThan(CHUNK_BYTES + 200);
+    expect(acl.slice(0, -1).flatMap((c) => c.split('; ').map((a) => a.split(' ').at(-1)))).toEqual(nets);
+  });
+
+  it('sends commands one connection each, in one exec, stopping at the first that answers', () => {
+    const argv = silentCommandsArgv(['@1 add acl @2 /l.lst 10.0.0.0/8', '@1 commit acl @2 /l.lst']);
+    expect(argv.slice(-3)).toEqual(['master-cli', '@1 add acl @2 /l.lst 10.0.0.0/8', '@1 commit acl @2 /l.lst']);
+    expect(argv[4]).toContain('for c in "$@"');
   });
 
   it('reads an empty answer as success and anything else as the error', () => {
