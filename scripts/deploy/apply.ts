@@ -56,15 +56,18 @@ async function writeServiceFiles(service: Service, ctx: ApplyContext): Promise<v
   await engine.putFiles(specOf(ctx, service).name, [...asFiles(ctx.files.files[service]), ...appliedRecord(service, ctx)]);
 }
 
-/** Swaps the new haproxy files in (checked) and replaces the changed maps and lists at run time. */
-async function updateRoutes(paths: string[], ctx: ApplyContext): Promise<void> {
+/**
+ * Swaps in the files that changed (checked: a later reload or restart reads them), replaces the
+ * changed maps and lists at run time, then cleans up and records. Only the changed files: with
+ * a page per tunnel route, rewriting all of them cost 1,000 routes about 0.3 s.
+ */
+async function updateRoutes(o: Extract<Op, { op: 'update-routes' }>, ctx: ApplyContext): Promise<void> {
   const name = specOf(ctx, 'haproxy').name;
-  const files = ctx.files.files.haproxy;
-  await swapHaproxyFiles(name, files);
+  const rendered = ctx.files.files.haproxy;
+  await swapHaproxyFiles(name, Object.fromEntries(o.swap.filter((path) => path in rendered).map((path) => [path, rendered[path]!])));
   const kinds = Object.fromEntries(Object.entries(ctx.files.haproxyManifest.runtime).map(([path, f]) => [path, f.kind]));
-  await replaceRuntimeFiles(name, paths, files, kinds);
-  await cleanupHaproxyFiles(name, files);
-  await engine.putFiles(name, appliedRecord('haproxy', ctx));
+  await replaceRuntimeFiles(name, o.files, rendered, kinds);
+  await Promise.all([cleanupHaproxyFiles(name, rendered), engine.putFiles(name, appliedRecord('haproxy', ctx))]);
 }
 
 /** Placeholder PEMs for `hosts`: self-signed, the private key readable by HAProxy only. */
@@ -154,7 +157,7 @@ async function applyOne(o: Exclude<Op, { op: 'build' }>, ctx: ApplyContext, resu
       return reloadHaproxy(name, changed, { record: appliedRecord('haproxy', ctx), rendered });
     }
     case 'update-routes':
-      return updateRoutes(o.files, ctx);
+      return updateRoutes(o, ctx);
     case 'update-users':
       return updateUsers(ctx);
     case 'update-login':

@@ -62,8 +62,8 @@ export type Op =
   | { op: 'placeholder-certs'; target: 'haproxy'; hosts: string[]; cause: string }
   /** These files (the ones that differ from the applied record) swapped in, then a checked reload. */
   | { op: 'reload'; target: 'haproxy'; files: string[]; cause: string }
-  /** Files swapped in (checked) and these map/ACL files replaced through the runtime API: no reload. */
-  | { op: 'update-routes'; target: 'haproxy'; files: string[]; cause: string }
+  /** The files in `swap` (those that differ from the applied record) swapped in, checked, and the map/ACL files in `files` replaced through the runtime API: no reload. */
+  | { op: 'update-routes'; target: 'haproxy'; files: string[]; swap: string[]; cause: string }
   | { op: 'update-users'; target: 'sshd'; cause: string }
   | { op: 'update-login'; target: 'sshd'; cause: string }
   | { op: 'issue-certs'; target: 'renewer'; hosts: string[]; cause: string };
@@ -111,11 +111,12 @@ function filesOps(service: Service, state: 'fresh' | 'stopped' | 'running', desi
  */
 function haproxyOp(desired: DesiredState, observed: ObservedStack, cause: string): Op {
   const change = haproxyChange(desired.haproxyManifest, observed.haproxyManifest);
-  if (change.how === 'runtime') return { op: 'update-routes', target: 'haproxy', files: change.files, cause: change.why };
+  const changed = changedFiles(desired.haproxyManifest, observed.haproxyManifest);
+  if (change.how === 'runtime') return { op: 'update-routes', target: 'haproxy', files: change.files, swap: changed, cause: change.why };
   return {
     op: 'reload',
     target: 'haproxy',
-    files: changedFiles(desired.haproxyManifest, observed.haproxyManifest),
+    files: changed,
     cause: `${cause}: ${change.how === 'reload' ? change.why : 'haproxy.cfg, pages or crt-list'}`,
   };
 }

@@ -17,16 +17,18 @@ async function replaceOne(container: string, kind: RuntimeKind, path: string, li
   if (error) throw new ExitError(`haproxy (${container}): replacing ${kind} ${path} failed: ${error}`);
 }
 
-/** Replaces the live contents of each file in `paths` with its lines in `files` (kind by `kinds`). */
+/** Replaces the live contents of each file in `paths` with its lines in `files` (kind by `kinds`), all at once. */
 export async function replaceRuntimeFiles(container: string, paths: string[], files: Record<string, string>, kinds: Record<string, RuntimeKind>): Promise<void> {
-  for (const path of paths) {
-    const kind = kinds[path];
-    if (!kind) throw new Error(`${path} is not a map or ACL file`);
-    await replaceOne(
-      container,
-      kind,
-      path,
-      (files[path] ?? '').split('\n').filter((l) => l !== ''),
-    );
-  }
+  await Promise.all(
+    paths.map((path) => {
+      const kind = kinds[path];
+      if (!kind) throw new Error(`${path} is not a map or ACL file`);
+      return replaceOne(
+        container,
+        kind,
+        path,
+        (files[path] ?? '').split('\n').filter((l) => l !== ''),
+      );
+    }),
+  );
 }

@@ -165,7 +165,12 @@ describe('plan: converging again', () => {
     const both = desiredOf(full);
     const fewer = desiredOf({ ...full, routes: full.routes.filter((r) => r.host !== 'wiki.example.com') });
     const obs = { ...converged(both), certs: { pem: ['_default', ...both.certHosts], issued: both.certHosts, notAfter: {} }, haproxyManifest: both.haproxyManifest };
-    expect(renderPlan(plan(fewer, obs))).toBe('update-routes     haproxy [hosts.map] (removed: be_wiki.example.com; hosts.map changed (no new backend, certificate or listener))');
+    const removed = plan(fewer, obs);
+    expect(renderPlan(removed)).toBe('update-routes     haproxy [hosts.map] (removed: be_wiki.example.com; hosts.map changed (no new backend, certificate or listener))');
+    // The changed files are swapped in, not every page of every route.
+    expect(removed[0]).toMatchObject({ op: 'update-routes', files: [HOSTS_MAP], swap: changedFiles(fewer.haproxyManifest, both.haproxyManifest) });
+    expect((removed[0] as { swap: string[] }).swap).toEqual(expect.arrayContaining([HAPROXY.cfg, HOSTS_MAP]));
+    expect((removed[0] as { swap: string[] }).swap.length).toBeLessThan(Object.keys(fewer.haproxyManifest.files ?? {}).length);
     const back = plan(both, { ...obs, haproxyManifest: fewer.haproxyManifest, filesHash: { ...obs.filesHash, haproxy: fewer.filesHash.haproxy } });
     expect(renderPlan(back)).toBe('reload            haproxy (config files changed: new or changed: be_wiki.example.com)');
     // Only what differs is swapped in: the config, the lists naming the route, its certificate line.
