@@ -45,15 +45,15 @@ function specOf(ctx: ApplyContext, service: AnyService): engine.ContainerSpec {
   return spec;
 }
 
-/** What records a service's files as applied: their hash, and for haproxy their manifest. */
-function appliedRecord(service: Service, ctx: ApplyContext): engine.FileToWrite[] {
-  const hash = { path: filesHashPath(service), content: `${ctx.files.hash[service]}\n` };
-  return service === 'haproxy' ? [hash, { path: HAPROXY_MANIFEST_PATH, content: `${JSON.stringify(ctx.files.haproxyManifest)}\n` }] : [hash];
+/** What records a service's files as applied, by path: their hash, and for haproxy their manifest. */
+function appliedRecord(service: Service, ctx: ApplyContext): Record<string, string> {
+  const hash = { [filesHashPath(service)]: `${ctx.files.hash[service]}\n` };
+  return service === 'haproxy' ? { ...hash, [HAPROXY_MANIFEST_PATH]: `${JSON.stringify(ctx.files.haproxyManifest)}\n` } : hash;
 }
 
 /** A service's rendered files and the record of them as applied. */
 async function writeServiceFiles(service: Service, ctx: ApplyContext): Promise<void> {
-  await engine.putFiles(specOf(ctx, service).name, [...asFiles(ctx.files.files[service]), ...appliedRecord(service, ctx)]);
+  await engine.putFiles(specOf(ctx, service).name, asFiles({ ...ctx.files.files[service], ...appliedRecord(service, ctx) }));
 }
 
 /**
@@ -67,7 +67,7 @@ async function updateRoutes(o: Extract<Op, { op: 'update-routes' }>, ctx: ApplyC
   await swapHaproxyFiles(name, Object.fromEntries(o.swap.filter((path) => path in rendered).map((path) => [path, rendered[path]!])));
   const kinds = Object.fromEntries(Object.entries(ctx.files.haproxyManifest.runtime).map(([path, f]) => [path, f.kind]));
   await replaceRuntimeFiles(name, o.files, rendered, kinds);
-  await Promise.all([cleanupHaproxyFiles(name, rendered), engine.putFiles(name, appliedRecord('haproxy', ctx))]);
+  await cleanupHaproxyFiles(name, rendered, appliedRecord('haproxy', ctx));
 }
 
 /** Placeholder PEMs for `hosts`: self-signed, the private key readable by HAProxy only. */
@@ -107,7 +107,7 @@ async function updateUsers(ctx: ApplyContext): Promise<void> {
   const check = await engine.exec(name, checkSshdConfigArgv());
   if (check.exitCode !== 0) throw new ExitError(`sshd (${name}) rejected the new sshd_config; not reloaded:\n${(check.stderr || check.stdout).trim()}`);
   await engine.signalContainer(name, 'SIGHUP');
-  await engine.putFiles(name, appliedRecord('sshd', ctx));
+  await engine.putFiles(name, asFiles(appliedRecord('sshd', ctx)));
 }
 
 /** Builds images in parallel, each with its own progress prefix. */

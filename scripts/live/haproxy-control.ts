@@ -2,7 +2,7 @@
  * Talking to a running HAProxy: the master CLI, a checked config swap, a reload whose success is
  * verified (a signal alone tells nothing), readiness after start.
  */
-import { checkConfigArgv, cleanupArgv, restoreFilesArgv, swapFilesArgv } from '../../haproxy/config-swap.js';
+import { checkConfigArgv, cleanupArgv, filesPayload, restoreFilesArgv, swapFilesArgv } from '../../haproxy/config-swap.js';
 import { MASTER_ANSWER_TIMEOUT_S, masterCliArgv } from '../../haproxy/master-cli.js';
 import { parseReload, RELOAD_COMMAND } from '../../haproxy/runtime-api.js';
 import { ExitError } from '../cli/errors.js';
@@ -37,11 +37,7 @@ export async function waitHaproxyReady(container: string, timeoutMs = 20_000): P
  */
 export async function swapHaproxyFiles(container: string, files: Record<string, string>, opts: { check?: boolean } = {}): Promise<void> {
   const paths = Object.keys(files);
-  await engine.putFiles(
-    container,
-    paths.map((path) => ({ path: `${path}.new`, content: files[path]! })),
-  );
-  const swap = await engine.exec(container, swapFilesArgv(paths), { user: 'root' });
+  const swap = await engine.exec(container, swapFilesArgv(), { user: 'root', stdin: filesPayload(files) });
   if (swap.exitCode !== 0) throw new ExitError(`haproxy (${container}): swapping in the new configuration failed: ${(swap.stderr || swap.stdout).trim()}`);
   if (opts.check === false) return;
   const check = await engine.exec(container, checkConfigArgv());
@@ -52,8 +48,8 @@ export async function swapHaproxyFiles(container: string, files: Record<string, 
 
 /** What follows a reload that took. */
 export interface AfterReload {
-  /** Written once the reload took: what says the files are applied. */
-  record?: engine.FileToWrite[];
+  /** Written once the reload took, by path: what says the files are applied. */
+  record?: Record<string, string>;
   /** Every rendered file, when only some were swapped in: the others are kept by the cleanup. */
   rendered?: Record<string, string>;
 }
@@ -78,12 +74,12 @@ export async function reloadHaproxy(container: string, files?: Record<string, st
     }
     throw new ExitError(`haproxy (${container}) reload failed; previous configuration restored:\n${answer.log.join('\n').trim()}`);
   }
-  // Both only after a reload that took, at once: one round trip instead of two.
-  const kept = after.rendered ?? files ?? {};
-  await Promise.all([Object.keys(kept).length ? cleanupHaproxyFiles(container, kept) : undefined, after.record?.length ? engine.putFiles(container, after.record) : undefined]);
+  // Both only after a reload that took, in one exec.
+  await cleanupHaproxyFiles(container, after.rendered ?? files ?? {}, after.record);
 }
 
-/** Drops the `.prev` copies of a swap that is final, and files no longer rendered. */
-export async function cleanupHaproxyFiles(container: string, files: Record<string, string>): Promise<void> {
-  await engine.exec(container, cleanupArgv(Object.keys(files)), { user: 'root' });
+/** Drops the `.prev` copies of a swap that is final and files no longer rendered, then writes `record`. */
+export async function cleanupHaproxyFiles(container: string, files: Record<string, string>, record: Record<string, string> = {}): Promise<void> {
+  const res = await engine.exec(container, cleanupArgv(Object.keys(files)), { user: 'root', stdin: filesPayload(record) });
+  if (res.exitCode !== 0) throw new ExitError(`haproxy (${container}): cleaning up after the swap failed: ${(res.stderr || res.stdout).trim()}`);
 }

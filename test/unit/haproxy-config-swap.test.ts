@@ -7,10 +7,10 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cleanupArgv, restoreFilesArgv, swapFilesArgv } from '../../haproxy/config-swap.js';
+import { cleanupArgv, filesPayload, restoreFilesArgv, swapFilesArgv } from '../../haproxy/config-swap.js';
 
-function run(argv: string[]) {
-  const res = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8' });
+function run(argv: string[], input = '') {
+  const res = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', input });
   return { code: res.status, stderr: res.stderr };
 }
 
@@ -21,20 +21,23 @@ function dir(files: Record<string, string>) {
 }
 
 describe('swapping config files in one process', () => {
-  it('moves each .new over its file and keeps the old content as .prev, for a file that is new too', () => {
-    const d = dir({ 'a.cfg': 'old a', 'a.cfg.new': 'new a', 'b.map.new': 'new b', 'a.cfg.prev': 'stale' });
-    expect(run(swapFilesArgv([join(d, 'a.cfg'), join(d, 'b.map')])).code).toBe(0);
-    expect(readFileSync(join(d, 'a.cfg'), 'utf8')).toBe('new a');
+  it('writes each file of its stdin beside the live one, moves it over and keeps the old content as .prev, for a file that is new too', () => {
+    const d = dir({ 'a.cfg': 'old a', 'a.cfg.prev': 'stale' });
+    const files = { [join(d, 'a.cfg')]: 'new a\n', [join(d, 'b.map')]: 'new b', [join(d, 'pages', 'p.html')]: 'ünïcode ✓\n\n' };
+    expect(run(swapFilesArgv(), filesPayload(files))).toEqual({ code: 0, stderr: '' });
+    for (const [path, text] of Object.entries(files)) expect(readFileSync(path, 'utf8')).toBe(text);
     expect(readFileSync(join(d, 'a.cfg.prev'), 'utf8')).toBe('old a');
-    expect(readFileSync(join(d, 'b.map'), 'utf8')).toBe('new b');
-    expect(readdirSync(d).sort()).toEqual(['a.cfg', 'a.cfg.prev', 'b.map']);
+    expect(readdirSync(d).sort()).toEqual(['a.cfg', 'a.cfg.prev', 'b.map', 'pages']);
   });
 
-  it('fails loudly when a .new file is missing', () => {
+  it('fails loudly on a cut-off stdin, before swapping anything', () => {
     const d = dir({ 'a.cfg': 'old a' });
-    const res = run(swapFilesArgv([join(d, 'a.cfg')]));
+    const payload = filesPayload({ [join(d, 'a.cfg')]: 'new a', [join(d, 'b.map')]: 'new b' });
+    const res = run(swapFilesArgv(), payload.slice(0, -2));
     expect(res.code).not.toBe(0);
-    expect(res.stderr).toMatch(/swap: .*a\.cfg\.new: No such file/);
+    expect(res.stderr).toMatch(/files: .*b\.map: short read/);
+    expect(readFileSync(join(d, 'a.cfg'), 'utf8')).toBe('old a');
+    expect(readdirSync(d)).toEqual(['a.cfg']);
   });
 
   it('restores the .prev copies and removes files that had none', () => {
@@ -58,26 +61,23 @@ describe('swapping config files in one process', () => {
     const argv = cleanupArgv(keep);
     // The container's fixed folders, pointed at the temporary ones.
     argv.splice(argv.indexOf('--') + 1, 3, pages, allow, ca);
-    expect(run(argv).code).toBe(0);
+    const record = { [join(root, 'applied', 'haproxy.sha256')]: 'abc\n' };
+    expect(run(argv, filesPayload(record)).code).toBe(0);
+    expect(readFileSync(join(root, 'applied', 'haproxy.sha256'), 'utf8')).toBe('abc\n');
     expect(readdirSync(pages)).toEqual(['keep.html']);
     expect(readdirSync(allow)).toEqual(['keep.lst']);
     expect(readdirSync(ca)).toEqual(['keep.pem']);
-    expect(readdirSync(root).sort()).toEqual(['allow', 'ca', 'haproxy.cfg', 'pages']);
+    expect(readdirSync(root).sort()).toEqual(['allow', 'applied', 'ca', 'haproxy.cfg', 'pages']);
   });
 
   it('swaps 1,000 files in one run', () => {
+    const d = dir({});
     const files: Record<string, string> = {};
-    for (let i = 0; i < 1000; i++) Object.assign(files, { [`p${i}.html`]: 'old', [`p${i}.html.new`]: 'new' });
-    const d = dir(files);
-    expect(
-      run(
-        swapFilesArgv(
-          Object.keys(files)
-            .filter((f) => !f.endsWith('.new'))
-            .map((f) => join(d, f)),
-        ),
-      ).code,
-    ).toBe(0);
+    for (let i = 0; i < 1000; i++) {
+      writeFileSync(join(d, `p${i}.html`), 'old');
+      files[join(d, `p${i}.html`)] = 'new';
+    }
+    expect(run(swapFilesArgv(), filesPayload(files)).code).toBe(0);
     expect(readFileSync(join(d, 'p999.html'), 'utf8')).toBe('new');
     expect(readFileSync(join(d, 'p999.html.prev'), 'utf8')).toBe('old');
     expect(readdirSync(d)).toHaveLength(2000);
