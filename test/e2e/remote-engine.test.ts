@@ -112,6 +112,27 @@ describe('DOCKER_HOST=ssh://user@alias', () => {
     expect(res.stdout).toContain(`nothing to do: the stack matches ${file}`);
   });
 
+  it('a route added through it reloads HAProxy there, and removing it goes through the runtime API (files and maps cross SSH on the stdin of an exec)', async () => {
+    const more = writeEdgeYaml('remote-edge-more', {
+      project,
+      ports,
+      users: { alice: [alice.pub] },
+      routes: [
+        { host: HOST, tunnel: 'alice' },
+        { host: `more.${HOST}`, tunnel: 'alice' },
+      ],
+    });
+    const added = await runCli('up', ['--config', more, '--no-acme'], env);
+    expect(added.exitCode, `${added.stderr}\n${added.stdout}`).toBe(0);
+    expect(added.stdout).toMatch(/^reload +haproxy/m);
+    // The new route is live: its offline page, not the unknown-host 404.
+    expect((await get(ports.https, `more.${HOST}`)).status).toBe(503);
+    const removed = await runCli('up', ['--config', file], env);
+    expect(removed.exitCode, `${removed.stderr}\n${removed.stdout}`).toBe(0);
+    expect(removed.stdout).toMatch(/^update-routes +haproxy/m);
+    expect((await get(ports.https, `more.${HOST}`)).status).toBe(404);
+  });
+
   it('status reads the stack through it and says the state folder belongs to this engine', async () => {
     const res = await runCli('status', ['--config', file], env);
     expect(res.exitCode, res.stderr).toBe(0);
@@ -220,8 +241,10 @@ describe('DOCKER_HOST=tcp://… with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH', ()
     const read = (f: string) => readFileSync(join(dir, f));
     // dockerd's own --tlsverify listener, in front of the local socket: client certificates
     // from the CA only, then every byte to the engine.
-    server = createServer({ key: read('server-key.pem'), cert: read('server.pem'), ca: read('ca.pem'), requestCert: true, rejectUnauthorized: true }, (tls) => {
-      const up = netConnect('/var/run/docker.sock');
+    // Half-open both ways, as dockerd's own listener is: an exec's stdin ends with the client's
+    // close_notify while its output still comes back.
+    server = createServer({ key: read('server-key.pem'), cert: read('server.pem'), ca: read('ca.pem'), requestCert: true, rejectUnauthorized: true, allowHalfOpen: true }, (tls) => {
+      const up = netConnect({ path: '/var/run/docker.sock', allowHalfOpen: true });
       tls.pipe(up).pipe(tls);
       const end = () => {
         tls.destroy();
@@ -248,6 +271,31 @@ describe('DOCKER_HOST=tcp://… with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH', ()
     expect(dry.exitCode, dry.stderr).toBe(0);
     expect(dry.stdout).toContain(`engine:  tcp://127.0.0.1:${port} (TLS verified with ${join(dir, 'client')})`);
     expect(dry.stdout).toContain('create            haproxy (no container)');
+  });
+
+  it('an exec takes its stdin over TLS, as a reload sends HAProxy its new files', async () => {
+    const name = `${project}-stdin`;
+    await engine.createContainer({
+      name,
+      image: 'debian:trixie-slim',
+      cmd: ['sleep', '60'],
+      labels: { [LABEL.testRun]: inject('runId') },
+      ports: [],
+      mounts: [],
+      network: 'none',
+      aliases: [],
+      restart: 'no',
+    });
+    try {
+      await engine.startContainer(name);
+      const tlsEnv = { DOCKER_HOST: `tcp://127.0.0.1:${port}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: join(dir, 'client') };
+      // 600 KB: a 1,000-route haproxy.cfg is 540 KB.
+      const code = `import('./scripts/engine/index.ts').then(async (e) => { const r = await e.exec(${JSON.stringify(name)}, ['sh', '-c', 'wc -c; echo done'], { stdin: 'x'.repeat(600000) }); console.log(JSON.stringify(r)); })`;
+      const { stdout } = await execFileAsync('node_modules/.bin/tsx', ['-e', code], { env: { ...process.env, ...tlsEnv }, timeout: 60_000 });
+      expect(JSON.parse(stdout)).toEqual({ exitCode: 0, stdout: '600000\ndone\n', stderr: '' });
+    } finally {
+      await engine.removeContainer(name);
+    }
   });
 
   it('fails clearly without the certificates, or with a client certificate the engine does not trust', async () => {
