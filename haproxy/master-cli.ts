@@ -15,9 +15,14 @@ export const MASTER_ANSWER_TIMEOUT_S = 30;
 /** The shell pipe end that sends stdin to the master socket ($MASTER) and prints the answer. */
 const TO_MASTER = `socat -t ${MASTER_ANSWER_TIMEOUT_S} stdio "unix-connect:$MASTER"`;
 
+/** argv running a shell `script` with `args` as $1…, $MASTER set to the master socket. */
+function withMaster(name: string, script: string, args: string[]): string[] {
+  return ['env', `MASTER=${HAPROXY.masterSocket}`, 'sh', '-c', script, name, ...args];
+}
+
 /** argv running `script` (whose output goes to the master CLI) with `args` as $1…, $MASTER set. */
 export function masterPipeArgv(name: string, script: string, args: string[]): string[] {
-  return ['env', `MASTER=${HAPROXY.masterSocket}`, 'sh', '-c', `{ ${script}; } | ${TO_MASTER}`, name, ...args];
+  return withMaster(name, `{ ${script}; } | ${TO_MASTER}`, args);
 }
 
 /** Sends one command to the master CLI (prefix `@1 ` to reach the current worker). */
@@ -33,7 +38,7 @@ export function masterCliArgv(command: string): string[] {
  */
 export function silentCommandsArgv(commands: string[]): string[] {
   const script = `for c in "$@"; do out=$(printf '%s\\n' "$c" | ${TO_MASTER}); if [ -n "$out" ]; then printf '%s\\n' "$out"; exit 0; fi; done`;
-  return ['env', `MASTER=${HAPROXY.masterSocket}`, 'sh', '-c', script, 'master-cli', ...commands];
+  return withMaster('master-cli', script, commands);
 }
 
 /** Rejects arguments that would split or end a CLI command (`;`, whitespace, newlines). */

@@ -51,6 +51,12 @@ function appliedRecord(service: Service, ctx: ApplyContext): Record<string, stri
   return service === 'haproxy' ? { ...hash, [HAPROXY_MANIFEST_PATH]: `${JSON.stringify(ctx.files.haproxyManifest)}\n` } : hash;
 }
 
+/** The rendered haproxy files among `paths` (what an op names as changed), by path. */
+function renderedHaproxy(paths: string[], ctx: ApplyContext): Record<string, string> {
+  const rendered = ctx.files.files.haproxy;
+  return Object.fromEntries(paths.filter((path) => path in rendered).map((path) => [path, rendered[path]!]));
+}
+
 /** A service's rendered files and the record of them as applied. */
 async function writeServiceFiles(service: Service, ctx: ApplyContext): Promise<void> {
   await engine.putFiles(specOf(ctx, service).name, asFiles({ ...ctx.files.files[service], ...appliedRecord(service, ctx) }));
@@ -64,7 +70,7 @@ async function writeServiceFiles(service: Service, ctx: ApplyContext): Promise<v
 async function updateRoutes(o: Extract<Op, { op: 'update-routes' }>, ctx: ApplyContext): Promise<void> {
   const name = specOf(ctx, 'haproxy').name;
   const rendered = ctx.files.files.haproxy;
-  await swapHaproxyFiles(name, Object.fromEntries(o.swap.filter((path) => path in rendered).map((path) => [path, rendered[path]!])));
+  await swapHaproxyFiles(name, renderedHaproxy(o.swap, ctx));
   const kinds = Object.fromEntries(Object.entries(ctx.files.haproxyManifest.runtime).map(([path, f]) => [path, f.kind]));
   await replaceRuntimeFiles(name, o.files, rendered, kinds);
   await cleanupHaproxyFiles(name, rendered, appliedRecord('haproxy', ctx));
@@ -151,7 +157,7 @@ async function applyOne(o: Exclude<Op, { op: 'build' }>, ctx: ApplyContext, resu
     case 'reload': {
       const name = specOf(ctx, 'haproxy').name;
       const rendered = ctx.files.files.haproxy;
-      const changed = Object.fromEntries(o.files.filter((path) => path in rendered).map((path) => [path, rendered[path]!]));
+      const changed = renderedHaproxy(o.files, ctx);
       // The reload checks the config (and rolls back), so no `haproxy -c` first.
       await swapHaproxyFiles(name, changed, { check: false });
       return reloadHaproxy(name, changed, { record: appliedRecord('haproxy', ctx), rendered });

@@ -38,6 +38,18 @@ const alice = keyPair('remote-alice');
 const procs: SshProcess[] = [];
 let service: Awaited<ReturnType<typeof localService>>;
 
+/** A container of this test run that only exists to run `cmd` in (no network, no ports). */
+const scratch = (name: string, image: string, cmd: string[]) => ({
+  name,
+  image,
+  cmd,
+  labels: { [LABEL.testRun]: inject('runId') },
+  ports: [],
+  mounts: [],
+  network: 'none',
+  aliases: [],
+  restart: 'no' as const,
+});
 const containers = async () => (await engine.listContainers([`${LABEL.project}=${project}`, `${LABEL.oneoff}=False`])).map((c) => `${c.labels[LABEL.service]} ${c.state}`).sort();
 const sessions = () => (remote.log().match(new RegExp(`Accepted publickey for ${remote.user} `, 'g')) ?? []).length;
 
@@ -74,18 +86,7 @@ describe('DOCKER_HOST=ssh://user@alias', () => {
         (n) => n > before,
         5_000,
       );
-      const marker = await engine.runContainer({
-        name: `${project}-marker`,
-        image: tag,
-        cmd: ['cat', '/marker'],
-        labels: { [LABEL.testRun]: inject('runId') },
-        ports: [],
-        mounts: [],
-        network: 'none',
-        aliases: [],
-        restart: 'no',
-        timeoutMs: 30_000,
-      });
+      const marker = await engine.runContainer({ ...scratch(`${project}-marker`, tag, ['cat', '/marker']), timeoutMs: 30_000 });
       expect(marker.stdout).toBe(inject('runId'));
     } finally {
       await engine
@@ -275,17 +276,7 @@ describe('DOCKER_HOST=tcp://… with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH', ()
 
   it('an exec takes its stdin over TLS, as a reload sends HAProxy its new files', async () => {
     const name = `${project}-stdin`;
-    await engine.createContainer({
-      name,
-      image: 'debian:trixie-slim',
-      cmd: ['sleep', '60'],
-      labels: { [LABEL.testRun]: inject('runId') },
-      ports: [],
-      mounts: [],
-      network: 'none',
-      aliases: [],
-      restart: 'no',
-    });
+    await engine.createContainer(scratch(name, 'debian:trixie-slim', ['sleep', '60']));
     try {
       await engine.startContainer(name);
       const tlsEnv = { DOCKER_HOST: `tcp://127.0.0.1:${port}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: join(dir, 'client') };
