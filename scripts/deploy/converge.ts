@@ -36,11 +36,18 @@ async function desiredState(model: EdgeModel, opts: ConvergeOptions): Promise<{ 
   const acme = Boolean(opts.acme);
   const withPebble = acme && model.acme.ca === 'pebble';
   const names: ImageName[] = ['haproxy', 'sshd', ...(withPebble ? (['pebble'] as const) : []), ...(acme ? (['renewer'] as const) : [])];
-  const images = Object.fromEntries(await Promise.all(names.map(async (n) => [n, (await imageContext(n)).tag]))) as DesiredState['images'];
+  const contexts = await Promise.all(names.map((n) => imageContext(n)));
+  const images: DesiredState['images'] = Object.fromEntries(contexts.map((c) => [c.name, c.tag]));
+  const imageBases: DesiredState['imageBases'] = {};
+  for (const c of contexts)
+    if (c.base) {
+      images[c.base.name] = c.base.tag;
+      imageBases[c.name] = c.base.name;
+    }
   const stack = desiredStack(model, { haproxy: images.haproxy ?? '', sshd: images.sshd ?? '', ...(images.pebble ? { pebble: images.pebble } : {}) }, opts.compose);
   const files = renderServiceFiles(model);
   const tunnelHosts = model.routes.filter((r) => r.kind === 'tunnel').map((r) => r.host);
-  return { state: { stack, filesHash: files.hash, certHosts: files.certHosts, haproxyManifest: files.haproxyManifest, tunnelHosts, images, acme }, files };
+  return { state: { stack, filesHash: files.hash, certHosts: files.certHosts, haproxyManifest: files.haproxyManifest, tunnelHosts, images, imageBases, acme }, files };
 }
 
 /** Computes the plan without changing anything (image tags come from content hashes). */

@@ -49,12 +49,15 @@ export interface DesiredState {
   haproxyManifest: HaproxyManifest;
   /** Image tags the stack runs on, and the renewer's when issuance is on. */
   images: Partial<Record<ImageName, string>>;
+  /** Image → the image it is built on (tunnelgate/base, whose tag is in `images` too). */
+  imageBases?: Partial<Record<ImageName, ImageName>>;
   /** Obtain certificates for hosts that have none but a placeholder (`--no-acme` turns it off). */
   acme: boolean;
 }
 
 export type Op =
-  | { op: 'build'; target: ImageName; tag: string; cause: string }
+  /** `after`: the build of its base in the same plan, which must finish first. */
+  | { op: 'build'; target: ImageName; tag: string; cause: string; after?: ImageName }
   | { op: 'create-network' | 'create-volume' | 'remove-volume'; target: string; cause: string }
   | { op: 'create' | 'recreate' | 'start'; target: AnyService; cause: string }
   | { op: 'write-files'; target: Service; cause: string }
@@ -131,6 +134,29 @@ function optionalOps(service: OptionalService, removeCause: string, desired: Des
 /** Why the shared `config` volume of earlier versions goes (its files are rendered anew into each service's own). */
 const LEGACY_VOLUME_CAUSE = 'replaced by haproxy-config and sshd-config: haproxy and sshd no longer share a writable volume';
 
+/** Builds of the images `needed` that are missing, each base first (only when something missing is built on it). */
+function buildOps(desired: DesiredState, observed: ObservedStack, needed: ImageName[], ops: Op[]): void {
+  const tagOf = (name: ImageName) => desired.images[name];
+  const missing = needed.filter((name) => {
+    const tag = tagOf(name);
+    return tag !== undefined && !observed.images.includes(tag);
+  });
+  const bases = new Set<ImageName>();
+  for (const name of missing) {
+    const base = desired.imageBases?.[name];
+    const tag = base && tagOf(base);
+    if (base && tag && !observed.images.includes(tag)) bases.add(base);
+  }
+  for (const base of bases) {
+    const users = missing.filter((name) => desired.imageBases?.[name] === base);
+    ops.push({ op: 'build', target: base, tag: tagOf(base) ?? '', cause: `the layer ${users.join(', ')} are built on is not built yet` });
+  }
+  for (const name of missing) {
+    const base = desired.imageBases?.[name];
+    ops.push({ op: 'build', target: name, tag: tagOf(name) ?? '', cause: 'image not built yet (first run or changed build context)', ...(base && bases.has(base) ? { after: base } : {}) });
+  }
+}
+
 /** The plan: builds, network and volumes, sshd, haproxy (with placeholders), pebble, logger, the old shared volume, issuance. */
 export function plan(desired: DesiredState, observed: ObservedStack): Op[] {
   const ops: Op[] = [];
@@ -139,11 +165,7 @@ export function plan(desired: DesiredState, observed: ObservedStack): Op[] {
   const routeHosts = desired.certHosts.filter((h) => h !== DEFAULT_CERT_NAME);
   const toIssue = desired.acme ? routeHosts.filter((h) => missing.includes(h) || !certs?.issued.includes(certName(h))) : [];
 
-  const builds: Array<ImageName> = ['haproxy', 'sshd', ...(desired.stack.containers.pebble ? (['pebble'] as const) : []), ...(toIssue.length ? (['renewer'] as const) : [])];
-  for (const name of builds) {
-    const tag = desired.images[name];
-    if (tag && !observed.images.includes(tag)) ops.push({ op: 'build', target: name, tag, cause: 'image not built yet (first run or changed build context)' });
-  }
+  buildOps(desired, observed, ['haproxy', 'sshd', ...(desired.stack.containers.pebble ? (['pebble'] as const) : []), ...(toIssue.length ? (['renewer'] as const) : [])], ops);
   if (!observed.networks.includes(desired.stack.network.name)) ops.push({ op: 'create-network', target: desired.stack.network.name, cause: 'missing' });
   for (const v of desired.stack.volumes) if (!observed.volumes.includes(v.name)) ops.push({ op: 'create-volume', target: v.name, cause: 'missing' });
 

@@ -18,7 +18,10 @@ export async function buildImage(req: BuildRequest): Promise<void> {
   // The last lines of build output go into the error: they say which step failed and why.
   const tail: string[] = [];
   const stream = await engineCall(what, req.tag, () =>
-    docker().buildImage({ context: req.context, src: req.files }, { t: req.tag, dockerfile: req.dockerfile, labels: req.labels, rm: true, forcerm: true }),
+    docker().buildImage(
+      { context: req.context, src: req.files },
+      { t: req.tag, dockerfile: req.dockerfile, labels: req.labels, ...(req.buildArgs ? { buildargs: req.buildArgs } : {}), rm: true, forcerm: true },
+    ),
   );
   const output: Array<{ error?: string; errorDetail?: { message?: string } }> = await engineCall(
     what,

@@ -82,6 +82,8 @@ export interface BuildRequest {
   /** Dockerfile name inside the context. */
   dockerfile: string;
   labels: Record<string, string>;
+  /** The Dockerfile's ARGs (`BASE`: the image to build on). */
+  buildArgs?: Record<string, string>;
   /** Called with each line of build output, so long builds show progress. */
   onProgress?: (line: string) => void;
 }

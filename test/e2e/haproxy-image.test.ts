@@ -56,6 +56,19 @@ describe('haproxy image', () => {
     expect(cfg).toMatchObject({ User: 'haproxy', StopSignal: 'SIGUSR1' });
   });
 
+  it('is built on tunnelgate/base (the CA bundle installed once for three images) and carries no apt caches', async () => {
+    const base = (await ensureImage('base')).tag;
+    const layers = async (image: string) => JSON.parse((await run`docker image inspect --format ${'{{json .RootFS.Layers}}'} ${image}`).stdout) as string[];
+    const [ours, its] = [await layers(tag), await layers(base)];
+    expect(ours.slice(0, its.length)).toEqual(its);
+    expect(ours.length).toBeGreaterThan(its.length);
+    // @system-ca (verified re-encrypt) reads the bundle; apt's lists and binary caches (~90 MB) stay out of every layer.
+    const files =
+      await run`docker run --rm ${testLabels()} --user root --entrypoint sh ${tag} -c ${'test -s /etc/ssl/certs/ca-certificates.crt && echo bundle; find /var/cache/apt /var/lib/apt/lists -type f -size +0c'}`;
+    expect(files.exitCode, files.stderr).toBe(0);
+    expect(files.stdout.split('\n').filter(Boolean)).toEqual(['bundle']);
+  });
+
   it.each(Object.keys(cases))('accepts the golden haproxy.cfg of "%s" with zero warnings (haproxy -dW -c)', async (name) => {
     const c = await createContainer([tag, 'haproxy', '-dW', '-c', '-f', HAPROXY.cfg]);
     containers.push(c);

@@ -26,9 +26,10 @@ const converged = (d: DesiredState = desired): ObservedStack => ({
 });
 
 describe('plan: the whole story of a first up', () => {
-  it('on an engine with nothing: builds, network, volumes, sshd, haproxy with placeholders', () => {
+  it('on an engine with nothing: builds (the base layer first), network, volumes, sshd, haproxy with placeholders', () => {
     expect(renderPlan(plan(desired, empty))).toBe(
       [
+        'build             base tunnelgate/base:eee (the layer haproxy are built on is not built yet)',
         'build             haproxy tunnelgate/haproxy:aaa (image not built yet (first run or changed build context))',
         'build             sshd tunnelgate/sshd:bbb (image not built yet (first run or changed build context))',
         'create-network    demo_edge (missing)',
@@ -53,6 +54,7 @@ describe('plan: the whole story of a first up', () => {
     const d = desiredOf(pebbleModel, { acme: true, imgs: { ...images, pebble: 'tunnelgate/pebble:ccc' } });
     const ops = plan(d, { ...empty, images: [images.haproxy, images.sshd] });
     expect(ops.map((o) => `${o.op} ${o.target}`)).toEqual([
+      'build base',
       'build pebble',
       'build renewer',
       'create-network demo_edge',
@@ -69,6 +71,21 @@ describe('plan: the whole story of a first up', () => {
       'update-login sshd',
     ]);
     expect(ops.at(-2)).toMatchObject({ hosts: ['demo.localhost'] });
+  });
+
+  it('builds the base layer only for images built on it, and makes those builds wait for it', () => {
+    const builds = (observedImages: string[]) => plan(desired, { ...converged(), images: observedImages }).filter((o) => o.op === 'build');
+    // sshd is not built on the base: no base build, nothing waits.
+    expect(builds([images.haproxy])).toEqual([{ op: 'build', target: 'sshd', tag: images.sshd, cause: expect.any(String) }]);
+    // haproxy is: the base comes first and haproxy's build waits for it; sshd's does not.
+    expect(builds([])).toEqual([
+      { op: 'build', target: 'base', tag: 'tunnelgate/base:eee', cause: expect.stringContaining('haproxy') },
+      { op: 'build', target: 'haproxy', tag: images.haproxy, cause: expect.any(String), after: 'base' },
+      { op: 'build', target: 'sshd', tag: images.sshd, cause: expect.any(String) },
+    ]);
+    // A base that is there is not rebuilt; one that is gone (pruned) while every image is there is not either.
+    expect(builds(['tunnelgate/base:eee', images.sshd])).toEqual([{ op: 'build', target: 'haproxy', tag: images.haproxy, cause: expect.any(String) }]);
+    expect(builds([images.haproxy, images.sshd])).toEqual([]);
   });
 });
 
