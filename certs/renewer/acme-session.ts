@@ -59,9 +59,18 @@ export function tuneRetries(maxRetryAfterSeconds: number): RetryAfterRecord {
   return record;
 }
 
+/**
+ * How a pending challenge or order is polled: acme-client's default first wait is 5 s, and a CA
+ * usually decides in well under one (Pebble in ~0.1 s), so each issuance sat 5 s or more idle
+ * (half of a first `up`'s issuance). Polls start at 250 ms and double to acme-client's 30 s cap;
+ * 14 attempts give up after ~3.5 minutes, as its defaults (10 from 5 s) do. Three polls in the
+ * first 2 s is about certbot's pace (one a second).
+ */
+const POLL_BACKOFF = { backoffMin: 250, backoffMax: 30_000, backoffAttempts: 14 } as const;
+
 /** A client for the directory with the account key. */
 export async function acmeClient(directoryUrl: string): Promise<acme.Client> {
-  return new acme.Client({ directoryUrl, accountKey: await accountKey() });
+  return new acme.Client({ directoryUrl, accountKey: await accountKey(), ...POLL_BACKOFF });
 }
 
 /** GET with acme-client's HTTP stack (same trust, same bounded retries); the JSON body. */
