@@ -14,6 +14,7 @@ import { cleanupHaproxyFiles, reloadHaproxy, swapHaproxyFiles, waitHaproxyReady 
 import { replaceRuntimeFiles } from '../live/haproxy-runtime.js';
 import { type RenewalResult, runRenewal } from '../live/renewal.js';
 import { waitSshdReady } from '../live/sshd-control.js';
+import { buildWaits } from './build-waits.js';
 import { renewalSetup } from './certificates.js';
 import { filesHashPath, HAPROXY_MANIFEST_PATH, type ServiceFiles } from './files.js';
 import { buildImageFrom, imageContext } from './images.js';
@@ -138,15 +139,6 @@ function startBuilds(ops: Array<Extract<Op, { op: 'build' }>>, ctx: ApplyContext
   return builds;
 }
 
-/** The build an op must wait for: the image of the container it creates, the renewer's for issuance. */
-function buildFor(o: Op, builds: Map<string, Promise<void>>, ctx: ApplyContext, ops: Op[]): Promise<void> | undefined {
-  if (o.op === 'issue-certs') return builds.get('renewer');
-  if (o.op !== 'create' && o.op !== 'recreate') return undefined;
-  const image = specOf(ctx, o.target).image;
-  const build = ops.find((b) => b.op === 'build' && b.tag === image);
-  return build ? builds.get(build.target) : undefined;
-}
-
 async function applyOne(o: Exclude<Op, { op: 'build' }>, ctx: ApplyContext, result: ApplyResult): Promise<void> {
   switch (o.op) {
     case 'create-network':
@@ -201,9 +193,10 @@ const HAPROXY_LIVE: ReadonlySet<Op['op']> = new Set(['placeholder-certs', 'reloa
 
 /**
  * Runs the ops in order, logging each the way `up --dry-run` prints it. Two exceptions to one at
- * a time. Builds start together (each after its base) and the ops after them go on meanwhile:
- * an op waits only for the image it runs on, so a first `up` creates the network, volumes, sshd
- * and HAProxy while the renewer's image is still building (3–5 s of a cold `up` on a 2-core VM).
+ * a time. Builds start together (each after its base) and the ops that only add go on meanwhile,
+ * each waiting for the image it runs on (`buildWaits`), so a first `up` creates the network,
+ * volumes, sshd and HAProxy while the renewer's image is still building (3–5 s of a cold `up` on
+ * a 2-core VM); nothing that already ran is touched before every build has succeeded.
  * And login summaries (sshd's volume, planned from the certificates observed) are written while
  * the HAProxy ops right after them run, since neither waits for the other (at 1,000 routes that
  * took 0.3–0.5 s off adding a route).
@@ -213,6 +206,7 @@ export async function apply(ops: Op[], ctx: ApplyContext): Promise<ApplyResult> 
   const buildOps = ops.filter((o): o is Extract<Op, { op: 'build' }> => o.op === 'build');
   for (const b of buildOps) ctx.log(describeOp(b));
   const builds = startBuilds(buildOps, ctx);
+  const waits = buildWaits(ops, ctx.stack);
   let beside: Promise<void> | undefined;
   for (const [i, o] of ops.entries()) {
     if (o.op === 'build') continue;
@@ -220,7 +214,8 @@ export async function apply(ops: Op[], ctx: ApplyContext): Promise<ApplyResult> 
       await beside;
       beside = undefined;
     }
-    await buildFor(o, builds, ctx, ops);
+    const wait = waits[i];
+    await (wait === 'all' ? Promise.all(builds.values()) : wait && builds.get(wait));
     if (o.op === 'update-login' && !result.issued && HAPROXY_LIVE.has(ops[i + 1]?.op as Op['op'])) {
       ctx.log(describeOp(o));
       beside = applyOne(o, ctx, result);

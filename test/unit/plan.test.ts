@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { changedFiles } from '../../haproxy/manifest.js';
 import { HOSTS_MAP } from '../../haproxy/names.js';
+import { buildWaits } from '../../scripts/deploy/build-waits.js';
 import { renderServiceFiles } from '../../scripts/deploy/files.js';
 import { type DesiredState, type ObservedStack, plan } from '../../scripts/deploy/plan.js';
 import { renderPlan } from '../../scripts/deploy/plan-text.js';
@@ -86,6 +87,45 @@ describe('plan: the whole story of a first up', () => {
     // A base that is there is not rebuilt; one that is gone (pruned) while every image is there is not either.
     expect(builds(['tunnelgate/base:eee', images.sshd])).toEqual([{ op: 'build', target: 'haproxy', tag: images.haproxy, cause: expect.any(String) }]);
     expect(builds([images.haproxy, images.sshd])).toEqual([]);
+  });
+});
+
+describe('plan: what each op waits for while the builds run', () => {
+  const waits = (ops: ReturnType<typeof plan>, d: DesiredState) => buildWaits(ops, d.stack).map((w, i) => `${ops[i]?.op} ${ops[i]?.target}: ${w ?? '-'}`);
+
+  it('on a first up, each op waits only for the image it runs on', () => {
+    const pebbleModel = { ...demo, acme: { ...demo.acme, ca: 'pebble' as const } };
+    const d = desiredOf(pebbleModel, { acme: true, imgs: { ...images, pebble: 'tunnelgate/pebble:ccc' } });
+    expect(waits(plan(d, empty), d).filter((l) => !l.startsWith('create-volume'))).toEqual([
+      'build base: -',
+      'build haproxy: -',
+      'build sshd: -',
+      'build pebble: -',
+      'build renewer: -',
+      'create-network demo_edge: -',
+      'create sshd: sshd',
+      'start sshd: -',
+      'update-login sshd: -',
+      'create haproxy: haproxy',
+      'placeholder-certs haproxy: -',
+      'start haproxy: -',
+      'create pebble: pebble',
+      'start pebble: -',
+      'issue-certs renewer: renewer',
+      'update-login sshd: -',
+    ]);
+  });
+
+  it('an op on what already runs waits for every build: a failed build leaves the stack as it was', () => {
+    const d = desiredOf(demo, { imgs: { ...images, haproxy: 'tunnelgate/haproxy:new' } });
+    const obs = { ...converged(), filesHash: { ...converged().filesHash, sshd: 'old' } };
+    expect(waits(plan(d, obs), d)).toEqual(['build haproxy: -', 'update-users sshd: all', 'recreate haproxy: all', 'start haproxy: all']);
+  });
+
+  it('without builds nothing waits', () => {
+    const obs = converged();
+    obs.filesHash.sshd = 'old';
+    expect(buildWaits(plan(desired, obs), desired.stack)).toEqual([undefined]);
   });
 });
 
