@@ -5,13 +5,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Docker from 'dockerode';
+import type DockerClient from 'dockerode';
 import { EngineError, UsageError } from '../cli/errors.js';
 import { resolveDockerContext } from './context.js';
+import { Docker } from './dockerode.js';
 import { resolveSshEndpoint, SshDockerAgent } from './ssh-transport.js';
 import { describeEngine, type EngineTarget, engineTarget, remoteHost } from './target.js';
 
-let client: Docker | undefined;
+let client: DockerClient | undefined;
 let current: { target: EngineTarget; host?: string } | undefined;
 
 /** The TLS files of a `tcp://` engine (docker CLI names: ca.pem, cert.pem, key.pem). */
@@ -24,7 +25,7 @@ function tlsFiles(certPath: string): { ca: Buffer; cert: Buffer; key: Buffer } {
   return { ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem') };
 }
 
-function connect(): { docker: Docker; target: EngineTarget; host?: string } {
+function connect(): { docker: DockerClient; target: EngineTarget; host?: string } {
   const { env, context } = resolveDockerContext(process.env);
   const target: EngineTarget = { ...engineTarget(env), ...(context ? { context } : {}) };
   switch (target.kind) {
@@ -33,7 +34,7 @@ function connect(): { docker: Docker; target: EngineTarget; host?: string } {
     case 'ssh': {
       const ep = resolveSshEndpoint(target, env);
       // Plain HTTP inside the SSH channel; the host name only fills the Host header.
-      return { docker: new Docker({ protocol: 'http', host: ep.host, agent: new SshDockerAgent(ep) } as Docker.DockerOptions), target, host: ep.host };
+      return { docker: new Docker({ protocol: 'http', host: ep.host, agent: new SshDockerAgent(ep) } as DockerClient.DockerOptions), target, host: ep.host };
     }
     case 'tcp': {
       const tls = target.tls ? { protocol: 'https' as const, ...tlsFiles(target.tls.certPath) } : { protocol: 'http' as const };
@@ -44,7 +45,7 @@ function connect(): { docker: Docker; target: EngineTarget; host?: string } {
 }
 
 /** The shared client for the engine DOCKER_HOST names (the local socket by default). */
-export function docker(): Docker {
+export function docker(): DockerClient {
   if (!client) {
     const made = connect();
     client = made.docker;

@@ -12,9 +12,18 @@ import { describe, expect, it } from 'vitest';
 
 const root = new URL('../..', import.meta.url).pathname;
 
+/**
+ * Around the script: the CommonJS modules it added to Node's cache (what `require` loaded, which
+ * the hooks do not see; tsx's own, loaded before, are left out).
+ */
+const CJS_BEFORE = "const __cjs = Object.keys((await import('node:module')).createRequire(process.cwd() + '/').cache);";
+const CJS_AFTER = `
+const __added = Object.keys((await import('node:module')).createRequire(process.cwd() + '/').cache).filter((p) => !__cjs.includes(p));
+(await import('node:fs')).appendFileSync(process.env.TUNNELGATE_IMPORT_LOG, '\\n' + __added.join('\\n'));`;
+
 function packagesImportedBy(script: string): string[] {
   const log = join(mkdtempSync(join(tmpdir(), 'tg-imports-')), 'imports.log');
-  const res = spawnSync(process.execPath, ['--import', 'tsx', '--import', './test/unit/fixtures/imports/register.mjs', '--input-type=module', '-e', script], {
+  const res = spawnSync(process.execPath, ['--import', 'tsx', '--import', './test/unit/fixtures/imports/register.mjs', '--input-type=module', '-e', `${CJS_BEFORE}\n${script}\n${CJS_AFTER}`], {
     encoding: 'utf8',
     cwd: root,
     env: { ...process.env, TUNNELGATE_IMPORT_LOG: log },
@@ -35,5 +44,26 @@ describe('the config loader stays light', { timeout: 30_000 }, () => {
   it('(the check sees them where they are imported)', () => {
     const script = "const { bundleRenewer } = await import('./scripts/deploy/renewer-bundle.ts'); await import('./scripts/engine/index.ts'); await bundleRenewer(process.cwd());";
     expect(packagesImportedBy(script)).toEqual(expect.arrayContaining(['dockerode', 'esbuild']));
+  });
+});
+
+describe('the engine client starts light', { timeout: 30_000 }, () => {
+  const GRPC = ['@grpc/grpc-js', '@grpc/proto-loader', 'protobufjs'];
+
+  it("loads dockerode without its BuildKit session (gRPC, protobufjs: ~0.1 s of every command's start)", () => {
+    const packages = packagesImportedBy("await import('./scripts/engine/index.ts');");
+    expect(packages).toContain('dockerode');
+    expect(packages.filter((p) => GRPC.includes(p))).toEqual([]);
+  });
+
+  it('and loads the real session on its first use', () => {
+    // The session module's function, called with an engine that refuses the dial: the real one runs and reports the error.
+    const script = `
+      await import('./scripts/engine/index.ts');
+      const { createRequire } = await import('node:module');
+      const withSession = createRequire(process.cwd() + '/')('dockerode/lib/session.js');
+      const said = await new Promise((resolve) => withSession({ modem: { dial: (_o, cb) => cb(new Error('no engine')) } }, null, (err) => resolve(err?.message)));
+      if (said !== 'no engine') process.exit(3);`;
+    expect(packagesImportedBy(script)).toEqual(expect.arrayContaining(GRPC.slice(0, 2)));
   });
 });
