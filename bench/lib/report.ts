@@ -93,5 +93,9 @@ export function timingsTable(reconnect: number[] | undefined, noops: NoopRecord[
 /** The cold `up`: its wall time and each image's build, or why it was not measured. */
 export function coldLine(cold: ColdRecord): string {
   if (cold.ms === undefined) return `  ${cold.said}`;
-  return [`  ${f0(cold.ms)} ms wall from no images (${cold.removed} removed first); it said: ${cold.said}`, ...cold.builds.map((b) => `    ${b}`)].join('\n');
+  // The classic builder takes any local image with the same parent and instruction as cache,
+  // whatever its name: a build of a second or two came from such a leftover, not from Debian.
+  const cached = cold.builds.filter((b) => Number(/ in ([\d.]+)s$/.exec(b)?.[1] ?? Number.NaN) < 2);
+  const warning = cached.length ? [`    NOT COLD: ${cached.length} build(s) came from the build cache (another image with the same layers; see \`docker images -a\`)`] : [];
+  return [`  ${f0(cold.ms)} ms wall from no images (${cold.removed} removed first); it said: ${cold.said}`, ...cold.builds.map((b) => `    ${b}`), ...warning].join('\n');
 }

@@ -1,7 +1,7 @@
 /** The bench's parsers and statistics: what it prints comes from these, so they are checked on real tool output. */
 import { describe, expect, it } from 'vitest';
 import { durationMs, parseCurlProbe, parseH2load, parseWrk, quantile } from '../../bench/lib/parse.js';
-import { ratios } from '../../bench/lib/report.js';
+import { coldLine, ratios } from '../../bench/lib/report.js';
 import { manyRoutes } from '../../bench/lib/timings.js';
 
 // wrk 4.1.0 (Debian trixie), `wrk -t2 -c32 -d5s --latency -H 'Connection: close' …`, errors added as wrk prints them.
@@ -94,5 +94,18 @@ describe('manyRoutes', () => {
       { host: 't2.bench.localhost', tunnel: 'bench' },
       { host: 'u3.bench.localhost', upstream: 'http://bench-client-a:8081' },
     ]);
+  });
+});
+
+describe('bench: the cold up line', () => {
+  const builds = ['built tunnelgate/base:d49aed7ca1de in 20.7s', 'built tunnelgate/renewer:362aae7570bf in 20.2s'];
+  it('prints the wall time and every build', () => {
+    expect(coldLine({ ms: 44235, removed: 5, builds, said: 'done in 43.3s' })).toBe(
+      ['  44,235 ms wall from no images (5 removed first); it said: done in 43.3s', `    ${builds[0]}`, `    ${builds[1]}`].join('\n'),
+    );
+  });
+  it('says NOT COLD when a build came from the build cache (a leftover image with the same layers)', () => {
+    const line = coldLine({ ms: 32797, removed: 5, builds: ['built tunnelgate/base:d49aed7ca1de in 0.5s', builds[1] as string], said: 'done in 32.0s' });
+    expect(line).toContain('NOT COLD: 1 build(s) came from the build cache');
   });
 });
