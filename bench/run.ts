@@ -8,7 +8,8 @@
  *   npm run bench [-- --quick] [--rounds N] [--seconds S] [--json FILE] [--only a,b] [--keep]
  *   sections: compare, probe, underload, reconnect, noop, routes, cold; tail and stack-variants
  *   (experiments, run only when named)
- *   cold removes tunnelgate's images first (bench/lib/cold.ts) and runs after the stack is gone
+ *   cold removes tunnelgate's images first (bench/lib/cold.ts) and runs after the stack is gone,
+ *   once the machine has settled (bench/lib/load.ts)
  */
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -19,7 +20,7 @@ import { coldUp } from './lib/cold.js';
 import { compareAll, probe, summarize } from './lib/compare.js';
 import { experimentsTable, tailExperiments } from './lib/experiments.js';
 import { benchImage } from './lib/image.js';
-import { loadAverage } from './lib/load.js';
+import { loadAverage, settle } from './lib/load.js';
 import { coldLine, probeTable, ratios, runLine, summaryTable, timingsTable, underLoadTable } from './lib/report.js';
 import { applyFile, defineStack, HOST, USER } from './lib/stack.js';
 import { stackVariants, stackVariantsTable } from './lib/stack-variants.js';
@@ -108,8 +109,11 @@ try {
   if (flags.json) writeFileSync(flags.json, `${JSON.stringify(out, null, 2)}\n`);
 }
 if (sections.has('cold') && !flags.keep) {
-  say(`\ncold \`npm run up\` (tunnelgate's images removed first; load average ${loadAverage().toFixed(2)}):`);
-  out.cold = await coldUp();
+  const settled = await settle();
+  say(
+    `\ncold \`npm run up\` (tunnelgate's images removed first; after ${(settled.waitedMs / 1000).toFixed(0)} s for a settled machine, CPU ${(settled.idle * 100).toFixed(0)} % idle; load average ${loadAverage().toFixed(2)}):`,
+  );
+  out.cold = { ...(await coldUp()), settled };
   say(coldLine(out.cold as Awaited<ReturnType<typeof coldUp>>));
   if (flags.json) writeFileSync(flags.json, `${JSON.stringify(out, null, 2)}\n`);
 }

@@ -28,6 +28,30 @@ export function loadAverage(): number {
   return Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
 }
 
+/** Idle and total CPU time of this machine so far, from /proc/stat (idle + iowait, all fields). */
+function cpuTimes(): { idle: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
+  return { idle: (fields[3] ?? 0) + (fields[4] ?? 0), total: fields.reduce((a, b) => a + b, 0) };
+}
+
+/**
+ * Waits for a settled machine, for figures that stand for a fresh one (a cold `up` right after
+ * the bench's own load would pay for the teardown and the load still draining): at least 90 % of
+ * CPU time idle over 2 s, for at most 60 s. Returns the wait and the last idle share (0–1).
+ */
+export async function settle(): Promise<{ waitedMs: number; idle: number }> {
+  const started = performance.now();
+  let idle = 0;
+  while (performance.now() - started < 60_000) {
+    const a = cpuTimes();
+    await new Promise((r) => setTimeout(r, 2000));
+    const b = cpuTimes();
+    idle = (b.idle - a.idle) / Math.max(1, b.total - a.total);
+    if (idle >= 0.9) break;
+  }
+  return { waitedMs: performance.now() - started, idle };
+}
+
 /** wrk from `client` against `url`: `conns` connections for `seconds`, keep-alive unless `close`. */
 export async function wrk(client: string, url: string, conns: number, seconds: number, close: boolean): Promise<LoadResult> {
   const header = close ? `-H 'Connection: close'` : '';
