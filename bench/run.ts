@@ -113,8 +113,9 @@ if (sections.has('cold') && !flags.keep) {
   say(
     `\ncold \`npm run up\` (tunnelgate's images removed first; after ${(settled.waitedMs / 1000).toFixed(0)} s for a settled machine, CPU ${(settled.idle * 100).toFixed(0)} % idle; load average ${loadAverage().toFixed(2)}):`,
   );
-  out.cold = { ...(await coldUp()), settled };
-  say(coldLine(out.cold as Awaited<ReturnType<typeof coldUp>>));
+  const cold = await coldUp();
+  out.cold = { ...cold, settled };
+  say(coldLine(cold));
   if (flags.json) writeFileSync(flags.json, `${JSON.stringify(out, null, 2)}\n`);
 }
 say(`\n${new Date().toISOString()}: load average ${loadAverage().toFixed(2)} at the end; project ${stack.project} ${flags.keep ? 'kept' : 'removed'}${flags.json ? `; JSON in ${flags.json}` : ''}`);

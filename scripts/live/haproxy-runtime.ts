@@ -19,16 +19,12 @@ async function replaceOne(container: string, kind: RuntimeKind, path: string, li
 
 /** Replaces the live contents of each file in `paths` with its lines in `files` (kind by `kinds`), all at once. */
 export async function replaceRuntimeFiles(container: string, paths: string[], files: Record<string, string>, kinds: Record<string, RuntimeKind>): Promise<void> {
-  await Promise.all(
-    paths.map((path) => {
-      const kind = kinds[path];
-      if (!kind) throw new Error(`${path} is not a map or ACL file`);
-      return replaceOne(
-        container,
-        kind,
-        path,
-        (files[path] ?? '').split('\n').filter((l) => l !== ''),
-      );
-    }),
-  );
+  // Every path checked before any replacement starts: none is left running unawaited.
+  const kindOf = (path: string): RuntimeKind => {
+    const kind = kinds[path];
+    if (!kind) throw new Error(`${path} is not a map or ACL file`);
+    return kind;
+  };
+  const jobs = paths.map((path) => ({ path, kind: kindOf(path), lines: (files[path] ?? '').split('\n').filter((l) => l !== '') }));
+  await Promise.all(jobs.map((j) => replaceOne(container, j.kind, j.path, j.lines)));
 }
